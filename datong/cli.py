@@ -1,0 +1,240 @@
+"""The ``datong`` console command.
+
+datong serve [--host H] [--port P] [--workers N]   production server (gunicorn + whitenoise)
+datong worker [...]                                background task worker (django-tasks, db backend)
+datong load-demo [--size small|large] [--if-empty] load the fictional demo alliance
+datong createadmin [--username U] [--email E]      create a site administrator
+datong token create USERNAME [--name N]            print a new personal access token
+datong manage COMMAND [...]                        any Django management command
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+
+def _django():
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datong.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: list[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "datong.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["datong manage", *argv])
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    bind = f"{args.host}:{args.port}"
+    print(f"Datong is serving on http://{bind}  (DEBUG={'on' if settings.DEBUG else 'off'})")
+    print(f"Data directory: {settings.DATA_DIR}")
+    sys.stdout.flush()
+    gunicorn_args = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "datong.wsgi:application",
+        "--bind",
+        bind,
+        "--workers",
+        str(args.workers),
+        "--threads",
+        str(args.threads),
+        "--access-logfile",
+        "-" if args.access_log else "/dev/null",
+        "--forwarded-allow-ips",
+        os.environ.get("DATONG_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        "--timeout",
+        "60",
+        "--no-control-socket",
+    ]
+    os.execv(sys.executable, gunicorn_args)
+    return 0  # pragma: no cover - execv does not return
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    return _manage(["db_worker", *args.rest])
+
+
+def cmd_load_demo(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    from datong.demo.loader import database_is_empty, load_demo, print_logins
+
+    if args.if_empty and not database_is_empty():
+        print("The database already holds data; the demo was not loaded again.")
+    else:
+        summary = load_demo(size=args.size, seed=args.seed)
+        print(
+            "Demo loaded ({size}): {institutions} institutions, {people} people, "
+            "{departments} departments in {seconds:.1f} s".format(**summary)
+        )
+    print_logins()
+    return 0
+
+
+def cmd_createadmin(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from datong.accounts.services import user_create
+
+    password = args.password or os.environ.get("DATONG_ADMIN_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            print("Give --password or set DATONG_ADMIN_PASSWORD.", file=sys.stderr)
+            return 2
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Password (again): "):
+            print("The passwords differ.", file=sys.stderr)
+            return 2
+    try:
+        user = user_create(
+            actor=None,
+            username=args.username,
+            password=password,
+            email=args.email or "",
+            name=args.name or "",
+            is_superuser=True,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for message in messages:
+                print(f"{field}: {message}", file=sys.stderr)
+        return 1
+    print(f"Site administrator “{user.username}” created.")
+    return 0
+
+
+def cmd_token_create(args: argparse.Namespace) -> int:
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from datong.accounts.models import User
+    from datong.accounts.services import api_token_create
+
+    user = User.objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        print(f"No active user named “{args.username}”.", file=sys.stderr)
+        return 1
+    try:
+        _token, plain = api_token_create(
+            actor=None, user=user, name=args.name, expires_in_days=args.days
+        )
+    except ValidationError as exc:
+        print("; ".join(exc.messages), file=sys.stderr)
+        return 1
+    print(plain)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="datong",
+        description="Datong (打通): the open platform for university technology transfer.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    serve = sub.add_parser(
+        "serve",
+        help="serve the site with gunicorn (migrates and collects static files first)",
+        description="Serve Datong with gunicorn; static files by whitenoise.",
+    )
+    serve.add_argument("--host", default=os.environ.get("DATONG_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+    serve.add_argument(
+        "--workers", type=int, default=int(os.environ.get("DATONG_WEB_WORKERS", "2"))
+    )
+    serve.add_argument("--threads", type=int, default=4, help="threads per worker (default 4)")
+    serve.add_argument("--access-log", action="store_true", help="print an access log")
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser(
+        "worker",
+        help="run the background task worker",
+        description="Run the background task worker (django-tasks database backend). "
+        "Extra options go to Django's db_worker, e.g. `datong worker --batch`.",
+        add_help=True,
+    )
+    worker.add_argument("rest", nargs=argparse.REMAINDER, help="options for db_worker")
+    worker.set_defaults(func=cmd_worker)
+
+    demo = sub.add_parser(
+        "load-demo",
+        help="load the fictional demo alliance",
+        description="Load the fictional demo alliance (seeded, repeatable). Replaces the demo "
+        "data already there.",
+    )
+    demo.add_argument("--size", choices=["small", "large"], default="small")
+    demo.add_argument("--seed", type=int, default=2018, help="random seed (default 2018)")
+    demo.add_argument(
+        "--if-empty", action="store_true", help="load only when the database holds no data"
+    )
+    demo.set_defaults(func=cmd_load_demo)
+
+    admin = sub.add_parser(
+        "createadmin",
+        help="create a site administrator",
+        description="Create a site administrator. The password comes from --password, "
+        "DATONG_ADMIN_PASSWORD or a prompt.",
+    )
+    admin.add_argument("--username", default="admin")
+    admin.add_argument("--email", default="")
+    admin.add_argument("--name", default="")
+    admin.add_argument("--password", default=None)
+    admin.set_defaults(func=cmd_createadmin)
+
+    token = sub.add_parser(
+        "token", help="manage personal access tokens", description="Personal access tokens."
+    )
+    token_sub = token.add_subparsers(dest="token_command", required=True, metavar="ACTION")
+    create = token_sub.add_parser(
+        "create",
+        help="print a new token for USERNAME",
+        description="Create a personal access token for USERNAME and print it (shown once). "
+        "Send it as `Authorization: Bearer <token>`.",
+    )
+    create.add_argument("username")
+    create.add_argument("--name", default="command line")
+    create.add_argument("--days", type=int, default=None, help="expire after this many days")
+    create.set_defaults(func=cmd_token_create)
+
+    manage = sub.add_parser(
+        "manage",
+        help="run any Django management command",
+        description="Run any Django management command, e.g. `datong manage migrate`.",
+        add_help=False,
+    )
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=lambda a: _manage(a.rest or ["help"]))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    # `datong manage --help` belongs to Django, not to argparse.
+    if argv[:1] == ["manage"]:
+        return _manage(argv[1:] or ["help"])
+    if argv[:1] == ["worker"] and len(argv) > 1 and argv[1] not in ("-h", "--help"):
+        return _manage(["db_worker", *argv[1:]])
+    args = build_parser().parse_args(argv)
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,39 @@
+from django import forms
+from django.utils.translation import get_language
+
+from datong.core.forms import ServiceModelForm
+
+from .models import Institution
+from .regions import province_choices
+
+
+class InstitutionForm(ServiceModelForm):
+    class Meta:
+        model = Institution
+        fields = [
+            "name",
+            "name_en",
+            "short_name",
+            "province",
+            "city",
+            "address",
+            "website",
+            "email",
+            "phone",
+            "credit_code",
+            "description",
+            "description_en",
+            "is_listed",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "description_en": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"] = forms.ChoiceField(
+            label=self.fields["province"].label,
+            required=False,
+            choices=[("", "—"), *province_choices(get_language() or "zh-hans")],
+        )
