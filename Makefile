@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
+export PORT
 SIZE   ?= small
 export DATONG_DATA_DIR ?= $(CURDIR)/var
 

@@ -60,7 +60,7 @@ SECRET_KEY = _secret_key()
 DEBUG = env_bool("DATONG_DEBUG", False)
 ALLOWED_HOSTS = env_list("DATONG_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DATONG_CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("DATONG_SITE_URL", "http://127.0.0.1:8000")
+SITE_URL = env_str("DATONG_SITE_URL", f"http://127.0.0.1:{os.environ.get('PORT') or 8000}")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "datong.core",
     "datong.accounts",
     "datong.institutions",

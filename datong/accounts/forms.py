@@ -12,6 +12,10 @@ class ProfileForm(ServiceModelForm):
         model = User
         fields = ["name", "name_en", "email", "phone", "title", "language"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = [("", _("As the browser says")), *settings.LANGUAGES]
+
 
 class PasswordForm(forms.Form):
     old_password = forms.CharField(

@@ -8,6 +8,7 @@ from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from .audit import ACTION_LABELS
 from .pagination import paginate
 from .selectors import audit_entries
 
@@ -30,7 +31,10 @@ def activity(request):
     if action:
         entries = entries.filter(action__startswith=action)
     page = paginate(request, entries, 30)
-    return render(request, "core/activity.html", {"page": page, "action": action})
+    actions = sorted((code, str(label)) for code, label in ACTION_LABELS.items())
+    return render(
+        request, "core/activity.html", {"page": page, "action": action, "actions": actions}
+    )
 
 
 @never_cache

@@ -1,5 +1,6 @@
 from django import forms
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from datong.core.forms import ServiceModelForm
 
@@ -8,6 +9,8 @@ from .regions import province_choices
 
 
 class InstitutionForm(ServiceModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Institution
         fields = [
@@ -17,7 +20,6 @@ class InstitutionForm(ServiceModelForm):
             "province",
             "city",
             "address",
-            "website",
             "email",
             "phone",
             "credit_code",

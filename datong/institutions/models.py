@@ -10,7 +10,7 @@ from datong.core.models import TimeStampedModel
 from datong.core.permissions import ScopeRule
 from datong.core.roles import Role
 
-from .regions import province_name
+from .regions import province_model_choices, province_name
 
 
 class InstitutionKind(models.TextChoices):
@@ -41,7 +41,9 @@ class Institution(BilingualName, TimeStampedModel):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=32, choices=InstitutionKind.choices)
-    province = models.CharField(_("province"), max_length=6, blank=True)
+    province = models.CharField(
+        _("province"), max_length=6, blank=True, choices=province_model_choices
+    )
     city = models.CharField(_("city"), max_length=50, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -119,7 +121,11 @@ class Alliance(BilingualName, TimeStampedModel):
     founded_on = models.DateField(_("founded"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     members = models.ManyToManyField(
-        Institution, through="AllianceMember", related_name="alliances", blank=True
+        Institution,
+        verbose_name=_("members"),
+        through="AllianceMember",
+        related_name="alliances",
+        blank=True,
     )
 
     # Every signed-in user sees which alliances exist and who belongs to them.

@@ -1,5 +1,6 @@
 """Provincial-level divisions of China (GB/T 2260 codes), as data for choices and reports."""
 
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 # (code, Chinese name, English name)
@@ -50,6 +51,20 @@ def province_name(code: str, language: str = "zh-hans") -> str:
 
 def province_choices(language: str = "zh-hans") -> list[tuple[str, str]]:
     return [(code, province_name(code, language)) for code, _zh, _en in PROVINCES]
+
+
+def _current_name(code: str) -> str:
+    from django.utils.translation import get_language
+
+    return province_name(code, get_language() or "zh-hans")
+
+
+_lazy_name = lazy(_current_name, str)
+
+
+def province_model_choices() -> list[tuple[str, str]]:
+    """Choices for model fields: labels follow the active language when displayed."""
+    return [(code, _lazy_name(code)) for code, _zh, _en in PROVINCES]
 
 
 PROVINCE_LABEL = _("Province")

@@ -107,7 +107,13 @@ def institution_create(*, actor: User | None, **data) -> Institution:
 def institution_update(*, actor: User, institution: Institution, data: dict) -> Institution:
     """Edit an institution's profile: its own transfer office, or a site administrator."""
     require_staff(actor, institution.pk)
-    editable = INSTITUTION_FIELDS if actor.is_superuser else INSTITUTION_FIELDS[1:]
+    # The short code and the kind identify the institution: only site administrators change them.
+    renamed = [f for f in ("slug", "kind") if f in data and data[f] != getattr(institution, f)]
+    require(
+        actor.is_superuser or not renamed,
+        _("Only a site administrator changes an institution's short code or kind."),
+    )
+    editable = INSTITUTION_FIELDS
     cleaned = _validate_institution(
         {k: v for k, v in data.items() if k in editable}, instance=institution
     )
@@ -229,6 +235,8 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
     user = membership.user
     membership.delete()
     forget_scope(user)
+    if actor.pk == user.pk:
+        forget_scope(actor)
 
 
 @transaction.atomic

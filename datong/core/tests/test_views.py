@@ -124,3 +124,13 @@ def test_language_switch_refuses_foreign_redirects_and_bad_languages(client, wor
     assert "datong_language" not in response.cookies
     world["staff_a"].refresh_from_db()
     assert world["staff_a"].language == ""
+
+
+def test_api_docs_are_served_locally(client, world):
+    """Offices often sit behind closed networks: the API docs must not need a CDN."""
+    client.force_login(world["staff_a"])
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in body
+    assert "cdn." not in body
