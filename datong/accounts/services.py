@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from datong.core import audit
 from datong.core.permissions import require, scope_for
+from datong.core.validation import length_errors
 
 from .models import ApiToken, User, hash_token
 
@@ -29,8 +30,8 @@ def _is_system(actor) -> bool:
 
 
 def _validate_profile(data: dict) -> dict:
-    errors: dict[str, str] = {}
     cleaned = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items()}
+    errors: dict[str, str] = length_errors(User, cleaned)
     if "email" in cleaned and cleaned["email"]:
         try:
             validate_email(cleaned["email"])
@@ -38,8 +39,6 @@ def _validate_profile(data: dict) -> dict:
             errors["email"] = _("Enter a valid e-mail address.")
     if "language" in cleaned and cleaned["language"] not in {"", *dict(settings.LANGUAGES)}:
         errors["language"] = _("Choose one of the offered languages.")
-    if "name" in cleaned and len(cleaned["name"]) > 100:
-        errors["name"] = _("A name has at most 100 characters.")
     if (
         "phone" in cleaned
         and cleaned["phone"]

@@ -153,8 +153,11 @@ def people_list(request):
         "q": request.GET.get("q", "").strip(),
         "institution": request.GET.get("institution", "").strip(),
         "role": request.GET.get("role", "").strip(),
+        "department": request.GET.get("department", "").strip(),
         "sort": request.GET.get("sort", "name"),
     }
+    if not params["department"].isdigit():
+        params["department"] = ""
     people = selectors.people_list(actor=request.user, **params)
     if request.GET.get("export"):
         return export_response(

@@ -1018,6 +1018,13 @@ class _Builder:
                 "12月6日共同发起成立，旨在打通高校科技成果转化的“最后一公里”：共享技术转移"
                 "人才与服务资源，联合开展成果评价、推介和对接，推动高校技术走向产业。"
             ),
+            description_en=(
+                "Founded on 6 December 2018 by Jingbei Institute of Technology, Yanshan "
+                "University of Aeronautics and Astronautics and other universities and institutes "
+                "to clear the last mile of university technology transfer: members share "
+                "technology-transfer staff and service providers, evaluate and promote results "
+                "together, and bring university technology to industry."
+            ),
         )
         academic = universities + institutes
         founders = set(self.rng.sample(range(len(academic)), 26)) | {0}

@@ -22,17 +22,25 @@ class InstitutionKind(models.TextChoices):
     ALLIANCE_SECRETARIAT = "alliance_secretariat", _("Alliance secretariat")
 
 
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
 class BilingualName:
-    """``display_name``: the English name in an English page when there is one."""
+    """``display_name`` (and ``display_description``): English on an English page when there is
+    an English text, Chinese otherwise."""
 
     name: str
     name_en: str
 
     @property
     def display_name(self) -> str:
-        if (get_language() or "").startswith("en") and self.name_en:
-            return self.name_en
-        return self.name
+        return self.name_en if _english() and self.name_en else self.name
+
+    @property
+    def display_description(self) -> str:
+        english = getattr(self, "description_en", "")
+        return english if _english() and english else getattr(self, "description", "")
 
 
 class Institution(BilingualName, TimeStampedModel):
@@ -120,6 +128,7 @@ class Alliance(BilingualName, TimeStampedModel):
     )
     founded_on = models.DateField(_("founded"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
     members = models.ManyToManyField(
         Institution,
         verbose_name=_("members"),

@@ -14,6 +14,7 @@ from datong.accounts.services import user_create
 from datong.core import audit
 from datong.core.permissions import forget_scope, require, require_staff, scope_for
 from datong.core.roles import Role
+from datong.core.validation import length_errors
 
 from . import credit_code
 from .models import Alliance, AllianceMember, Department, Institution, InstitutionKind, Membership
@@ -46,7 +47,9 @@ def _strip(data: dict) -> dict:
 
 def _validate_institution(data: dict, *, instance: Institution | None = None) -> dict:
     data = _strip(data)
-    errors: dict[str, str] = {}
+    if data.get("credit_code"):
+        data["credit_code"] = credit_code.normalise(data["credit_code"])
+    errors: dict[str, str] = length_errors(Institution, data)
     if "slug" in data:
         try:
             validate_slug(data["slug"] or "")
@@ -74,13 +77,11 @@ def _validate_institution(data: dict, *, instance: Institution | None = None) ->
             validate_email(data["email"])
         except ValidationError:
             errors["email"] = _("Enter a valid e-mail address.")
-    if data.get("credit_code"):
-        data["credit_code"] = credit_code.normalise(data["credit_code"])
-        if not credit_code.is_valid(data["credit_code"]):
-            errors["credit_code"] = _(
-                "This is not a valid unified social credit code: it has 18 characters and the "
-                "last one is a check character."
-            )
+    if data.get("credit_code") and not credit_code.is_valid(data["credit_code"]):
+        errors["credit_code"] = _(
+            "This is not a valid unified social credit code: it has 18 characters and the "
+            "last one is a check character."
+        )
     if errors:
         raise ValidationError(errors)
     return data
@@ -126,6 +127,8 @@ def institution_update(*, actor: User, institution: Institution, data: dict) -> 
 
 def _validate_department(institution: Institution, data: dict, instance=None) -> dict:
     data = _strip({k: v for k, v in data.items() if k in DEPARTMENT_FIELDS})
+    if errors := length_errors(Department, data):
+        raise ValidationError(errors)
     if "name" in data and not data["name"]:
         raise ValidationError({"name": _("The name is required.")})
     clash = Department.objects.filter(institution=institution, name=data.get("name"))
@@ -184,6 +187,8 @@ def membership_grant(
             )
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the roles.")})
+    if errors := length_errors(Membership, {"position": position or ""}):
+        raise ValidationError(errors)
     if department is not None and department.institution_id != institution.pk:
         raise ValidationError({"department": _("The department belongs to another institution.")})
     if Membership.objects.filter(user=user, institution=institution, role=role).exists():
@@ -283,6 +288,7 @@ def alliance_create(
     name_en: str = "",
     founded_on: dt.date | None = None,
     description: str = "",
+    description_en: str = "",
 ) -> Alliance:
     require(actor is None or actor.is_superuser)
     errors = {}
@@ -294,6 +300,7 @@ def alliance_create(
         errors["slug"] = _("Another alliance already uses this short code.")
     if not (name or "").strip():
         errors["name"] = _("The name is required.")
+    errors.update(length_errors(Alliance, {"slug": slug, "name": name, "name_en": name_en}))
     if secretariat.kind != InstitutionKind.ALLIANCE_SECRETARIAT:
         errors["secretariat"] = _(
             "The secretariat must be an institution of the kind “alliance secretariat”."
@@ -307,6 +314,7 @@ def alliance_create(
         secretariat=secretariat,
         founded_on=founded_on,
         description=description,
+        description_en=description_en,
     )
     audit.record(
         actor=actor,

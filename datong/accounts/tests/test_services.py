@@ -388,3 +388,14 @@ def test_a_deactivated_users_token_does_not_authenticate():
     _token, plain = services.api_token_create(actor=user, user=user, name="t")
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert services.api_token_authenticate(plain) is None
+
+
+def test_an_overlong_profile_field_is_refused():
+    user = UserFactory()
+    with pytest.raises(ValidationError) as caught:
+        services.user_update_profile(
+            actor=user, user=user, data={"name": "名" * 101, "title": "t" * 65}
+        )
+    assert set(caught.value.message_dict) == {"name", "title"}
+    user.refresh_from_db()
+    assert len(user.name) <= 100

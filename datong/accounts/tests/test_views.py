@@ -144,3 +144,24 @@ def test_profile_validation_message(client, world):
     assert "email" in response.context["profile_form"].errors
     world["r0"].refresh_from_db()
     assert world["r0"].name == "研究员00"
+
+
+def test_people_of_one_department(client, world):
+    from datong.institutions.models import Department
+
+    dept = inst.department_create(actor=world["admin"], institution=world["a"], name="化学学院")
+    inst.membership_grant(
+        actor=world["admin"],
+        user=world["r3"],
+        institution=world["a"],
+        role=Role.REVIEWER,
+        department=dept,
+    )
+    client.force_login(world["r0"])
+    response = client.get(reverse("people-list"), {"institution": "uni-a", "department": dept.pk})
+    assert [p.username for p in response.context["page"].object_list] == ["r03"]
+    # A department id of another institution finds nobody the user may not see.
+    other = Department.objects.create(institution=world["b"], name="乙学院")
+    response = client.get(reverse("people-list"), {"department": other.pk})
+    assert response.context["page"].paginator.count == 0
+    assert client.get(reverse("people-list"), {"department": "x"}).status_code == 200

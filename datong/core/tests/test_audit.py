@@ -75,8 +75,12 @@ def test_an_explicit_institution_wins():
 
 
 def test_record_truncates_long_texts():
-    uni = InstitutionFactory(name="长" * 300)
-    entry = audit.record(actor=None, action="a", obj=uni, message="m" * 300)
+    # A membership's text joins a 100-character name and a 200-character institution name.
+    member = MembershipFactory(
+        user=UserFactory(name="名" * 100), institution=InstitutionFactory(name="长" * 200)
+    )
+    assert len(str(member)) > 255
+    entry = audit.record(actor=None, action="a", obj=member, message="m" * 300)
     assert len(entry.object_repr) == 255
     assert len(entry.message) == 255
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import override_settings
 from django.urls import reverse
@@ -100,7 +102,7 @@ def test_security_headers_when_not_in_debug(client):
 def test_healthz(client):
     response = client.get(reverse("healthz"))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok"}
+    assert json.loads(response.content) == {"status": "ok"}
 
 
 def test_language_switch_keeps_the_choice_in_the_profile(client, world):
@@ -134,3 +136,21 @@ def test_api_docs_are_served_locally(client, world):
     body = response.content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in body
     assert "cdn." not in body
+
+
+def test_server_error_page_in_both_languages(rf):
+    from django.utils import translation
+
+    from datong.core.views import error_500
+
+    for language, text in (("zh-hans", "出错了"), ("en", "Something went wrong")):
+        with translation.override(language):
+            response = error_500(rf.get("/institutions/"))
+        assert response.status_code == 500
+        assert text in response.content.decode()
+    with translation.override("en"):
+        response = error_500(rf.get("/api/v1/me"))
+    assert json.loads(response.content) == {
+        "code": "server_error",
+        "message": "An unexpected error occurred. It has been logged; please try again later.",
+    }

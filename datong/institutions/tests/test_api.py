@@ -392,3 +392,12 @@ def test_the_openapi_document_describes_the_api():
         assert path in schema["paths"], path
     assert "patch" in schema["paths"]["/api/v1/institutions/{slug}"]
     assert "delete" in schema["paths"]["/api/v1/tokens/{token_id}"]
+
+
+def test_an_overlong_name_is_a_field_error_on_every_database(client, world):
+    """SQLite would store it and PostgreSQL would fail: the service refuses it on both."""
+    response = patch(client, "/api/v1/institutions/uni-a", {"name": "长" * 201}, world["aaron"])
+    body = assert_error(response, 422, "invalid")
+    assert set(body["errors"]) == {"name"}
+    assert "200" in body["errors"]["name"][0]
+    assert Institution.objects.get(pk=world["a"].pk).name == "甲大学"
