@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from datong.core.exports import export_response
@@ -144,7 +145,11 @@ def password_change(request):
     return render(request, "accounts/password_change.html", {"form": form})
 
 
-PEOPLE_SORTS = [("name", _("Name")), ("-name", _("Name, reversed")), ("newest", _("Newest"))]
+PEOPLE_SORTS = [
+    ("name", gettext_lazy("Name")),
+    ("-name", gettext_lazy("Name, reversed")),
+    ("newest", gettext_lazy("Newest")),
+]
 
 
 @login_required

@@ -9,7 +9,7 @@ from .regions import province_choices
 
 
 class InstitutionForm(ServiceModelForm):
-    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Institution
@@ -34,6 +34,13 @@ class InstitutionForm(ServiceModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # ``website`` is declared on the form (to choose its scheme), so fill it in and put it
+        # back in its place among the model's fields.
+        if self.instance.pk and "website" not in self.initial:
+            self.initial["website"] = self.instance.website
+        order = list(self.Meta.fields)
+        order.insert(order.index("address") + 1, "website")
+        self.order_fields(order)
         self.fields["province"] = forms.ChoiceField(
             label=self.fields["province"].label,
             required=False,

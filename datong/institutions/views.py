@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from datong.core.exports import export_response
@@ -19,11 +19,11 @@ from .models import InstitutionKind
 from .regions import province_choices
 
 INSTITUTION_SORTS = [
-    ("name", _("Name")),
-    ("-name", _("Name, reversed")),
-    ("province", _("Province")),
-    ("kind", _("Kind")),
-    ("newest", _("Newest")),
+    ("name", gettext_lazy("Name")),
+    ("-name", gettext_lazy("Name, reversed")),
+    ("province", gettext_lazy("Province")),
+    ("kind", gettext_lazy("Kind")),
+    ("newest", gettext_lazy("Newest")),
 ]
 
 

@@ -191,3 +191,17 @@ def test_alliance_figures_for_the_secretariat_only(client, world):
     assert response.context["figures"] is None
     # A member sees the listed members, not the unlisted one.
     assert [m.institution.slug for m in response.context["members"]] == ["uni-a"]
+
+
+def test_edit_form_is_filled_in_and_labelled_in_the_users_language(client, world):
+    inst.institution_update(
+        actor=world["admin"], institution=world["a"], data={"website": "https://a.example.edu.cn"}
+    )
+    client.force_login(world["staff_a"])
+    client.cookies["datong_language"] = "en"
+    response = client.get(reverse("institution-edit", args=["uni-a"]))
+    form = response.context["form"]
+    assert form["website"].value() == "https://a.example.edu.cn"
+    assert list(form.fields).index("website") == list(form.fields).index("address") + 1
+    listing = client.get(reverse("institution-list")).content.decode()
+    assert '<option value="name" selected>Name</option>' in listing
