@@ -61,3 +61,12 @@ class AllianceMemberFactory(DjangoModelFactory):
 
     alliance = factory.SubFactory(AllianceFactory)
     institution = factory.SubFactory(InstitutionFactory)
+
+
+def member_of(institution, role=Role.RESEARCHER, user=None, name=None, **kwargs):
+    """A user holding ``role`` in ``institution`` (a new user unless one is given)."""
+    if user is not None:
+        kwargs["user"] = user
+    if name is not None:
+        kwargs["user__name"] = name
+    return MembershipFactory(institution=institution, role=role, **kwargs).user

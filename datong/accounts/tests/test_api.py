@@ -11,22 +11,14 @@ from datong.accounts.factories import UserFactory
 from datong.accounts.models import ApiToken
 from datong.core.models import AuditEntry
 from datong.core.roles import Role
-from datong.institutions.factories import InstitutionFactory, MembershipFactory
+from datong.core.testing import bearer
+from datong.institutions.factories import InstitutionFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
 
-def member_of(institution, role=Role.RESEARCHER, user=None):
-    kwargs = {"user": user} if user is not None else {}
-    return MembershipFactory(institution=institution, role=role, **kwargs).user
-
-
 def token_for(user, **kwargs):
     return services.api_token_create(actor=user, user=user, name="test", **kwargs)
-
-
-def bearer(plain):
-    return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
 
 
 def assert_unauthorized(response):

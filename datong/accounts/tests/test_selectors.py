@@ -10,18 +10,10 @@ from datong.core.roles import Role
 from datong.institutions.factories import (
     DepartmentFactory,
     InstitutionFactory,
-    MembershipFactory,
+    member_of,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def member_of(institution, role=Role.RESEARCHER, user=None, name=None, **kwargs):
-    if user is not None:
-        kwargs["user"] = user
-    if name is not None:
-        kwargs["user__name"] = name
-    return MembershipFactory(institution=institution, role=role, **kwargs).user
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from datong.accounts.models import ApiToken, User
 from datong.core import audit
 from datong.core.models import AuditEntry
 from datong.core.roles import Role
+from datong.core.testing import Unchanged
 from datong.institutions.factories import InstitutionFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -29,22 +30,6 @@ def only_entry(action: str) -> AuditEntry:
     entries = list(AuditEntry.objects.filter(action=action))
     assert len(entries) == 1, f"expected one {action!r} entry, found {len(entries)}"
     return entries[0]
-
-
-class Unchanged:
-    """Asserts that a block leaves the counts of users, tokens and audit entries as they were."""
-
-    def __enter__(self):
-        self.before = self.counts()
-        return self
-
-    def __exit__(self, *exc):
-        assert self.counts() == self.before
-        return False
-
-    @staticmethod
-    def counts():
-        return (User.objects.count(), ApiToken.objects.count(), AuditEntry.objects.count())
 
 
 # --- user_create ---------------------------------------------------------------------------

@@ -26,15 +26,11 @@ from datong.institutions.factories import (
     AllianceMemberFactory,
     InstitutionFactory,
     MembershipFactory,
+    member_of,
 )
 from datong.institutions.models import AllianceMember, Institution, Membership
 
 pytestmark = pytest.mark.django_db
-
-
-def member_of(institution, role=Role.RESEARCHER, user=None):
-    kwargs = {"user": user} if user is not None else {}
-    return MembershipFactory(institution=institution, role=role, **kwargs).user
 
 
 # --- Scope -------------------------------------------------------------------------------

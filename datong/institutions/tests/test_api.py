@@ -11,13 +11,15 @@ from datong.accounts.factories import UserFactory
 from datong.api import openapi_json
 from datong.core.models import AuditEntry
 from datong.core.roles import Role
+from datong.core.testing import assert_api_error
+from datong.core.testing import bearer as token_header
 from datong.institutions import services
 from datong.institutions.factories import (
     AllianceFactory,
     AllianceMemberFactory,
     DepartmentFactory,
     InstitutionFactory,
-    MembershipFactory,
+    member_of,
 )
 from datong.institutions.models import Institution, InstitutionKind
 
@@ -26,15 +28,9 @@ pytestmark = pytest.mark.django_db
 OPENAPI_FILE = Path(datong.__file__).resolve().parent.parent / "docs" / "openapi.json"
 
 
-def member_of(institution, role=Role.RESEARCHER, user=None, **kwargs):
-    if user is not None:
-        kwargs["user"] = user
-    return MembershipFactory(institution=institution, role=role, **kwargs).user
-
-
 def bearer(user):
     _token, plain = account_services.api_token_create(actor=user, user=user, name="test")
-    return {"HTTP_AUTHORIZATION": f"Bearer {plain}"}
+    return token_header(plain)
 
 
 def patch(client, path, data, user):
@@ -43,12 +39,7 @@ def patch(client, path, data, user):
     )
 
 
-def assert_error(response, status, code):
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert body["code"] == code
-    assert body["message"]
-    return body
+assert_error = assert_api_error
 
 
 @pytest.fixture

@@ -12,17 +12,11 @@ from datong.institutions.factories import (
     AllianceMemberFactory,
     DepartmentFactory,
     InstitutionFactory,
-    MembershipFactory,
+    member_of,
 )
 from datong.institutions.models import InstitutionKind
 
 pytestmark = pytest.mark.django_db
-
-
-def member_of(institution, role=Role.RESEARCHER, user=None, **kwargs):
-    if user is not None:
-        kwargs["user"] = user
-    return MembershipFactory(institution=institution, role=role, **kwargs).user
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from datong.core.models import AuditEntry
 from datong.core.permissions import scope_for
 from datong.core.roles import Role
 from datong.core.selectors import audit_entries
+from datong.core.testing import Unchanged
 from datong.institutions import credit_code, services
 from datong.institutions.factories import (
     AllianceFactory,
@@ -18,12 +19,10 @@ from datong.institutions.factories import (
     DepartmentFactory,
     InstitutionFactory,
     MembershipFactory,
+    member_of,
 )
 from datong.institutions.models import (
-    Alliance,
     AllianceMember,
-    Department,
-    Institution,
     InstitutionKind,
     Membership,
 )
@@ -46,11 +45,6 @@ def staff(uni):
     return member_of(uni, Role.TTO_STAFF)
 
 
-def member_of(institution, role=Role.RESEARCHER, user=None):
-    kwargs = {"user": user} if user is not None else {}
-    return MembershipFactory(institution=institution, role=role, **kwargs).user
-
-
 def valid_code(first17="91110108MA01ABCD1"):
     return first17 + credit_code.check_character(first17)
 
@@ -59,23 +53,6 @@ def only_entry(action):
     entries = list(AuditEntry.objects.filter(action=action))
     assert len(entries) == 1, f"expected one {action!r} entry, found {len(entries)}"
     return entries[0]
-
-
-class Unchanged:
-    """Asserts that a block leaves every row count of these apps, and the log, as it was."""
-
-    MODELS = (User, Institution, Department, Membership, Alliance, AllianceMember, AuditEntry)
-
-    def __enter__(self):
-        self.before = self.counts()
-        return self
-
-    def __exit__(self, *exc):
-        assert self.counts() == self.before
-        return False
-
-    def counts(self):
-        return {model.__name__: model.objects.count() for model in self.MODELS}
 
 
 # --- institution_create --------------------------------------------------------------------
