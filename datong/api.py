@@ -125,9 +125,11 @@ def _server_error(request, exc):
 def _register_routers() -> None:
     from datong.accounts.api import router as accounts_router
     from datong.institutions.api import router as institutions_router
+    from datong.results.api import router as results_router
 
     api.add_router("", accounts_router)
     api.add_router("", institutions_router)
+    api.add_router("", results_router)
 
 
 _register_routers()

@@ -5,6 +5,9 @@ datong worker [...]                                background task worker (djang
 datong load-demo [--size small|large] [--if-empty] load the fictional demo alliance
 datong createadmin [--username U] [--email E]      create a site administrator
 datong token create USERNAME [--name N]            print a new personal access token
+datong import results FILE [--institution SLUG] [--dry-run] [--valid-only]
+                                                   import results from an .xlsx or CSV file
+datong import results --template PATH.xlsx         write the import template
 datong manage COMMAND [...]                        any Django management command
 """
 
@@ -82,7 +85,8 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
         summary = load_demo(size=args.size, seed=args.seed)
         print(
             "Demo loaded ({size}): {institutions} institutions, {people} people, "
-            "{departments} departments in {seconds:.1f} s".format(**summary)
+            "{departments} departments, {results} results, {disclosures} disclosures "
+            "in {seconds:.1f} s".format(**summary)
         )
     print_logins()
     return 0
@@ -141,6 +145,64 @@ def cmd_token_create(args: argparse.Namespace) -> int:
         return 1
     print(plain)
     return 0
+
+
+def cmd_import_results(args: argparse.Namespace) -> int:
+    if bool(args.file) == bool(args.template):
+        print("Give either FILE to import or --template PATH.xlsx.", file=sys.stderr)
+        return 2
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from datong.institutions.models import Institution
+    from datong.results import importer
+
+    institution = None
+    if args.institution:
+        institution = Institution.objects.filter(slug=args.institution).first()
+        if institution is None:
+            print(f"No institution with the short code “{args.institution}”.", file=sys.stderr)
+            return 2
+    if args.template:
+        importer.write_template(args.template, institution=institution)
+        print(f"Template written to {args.template}")
+        return 0
+    if institution is None:
+        count = Institution.objects.count()
+        if count != 1:
+            print(f"Give --institution SLUG: there are {count} institutions.", file=sys.stderr)
+            return 2
+        institution = Institution.objects.get()
+    try:
+        rows = importer.read_rows(args.file)
+    except FileNotFoundError:
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print("; ".join(exc.messages), file=sys.stderr)
+        return 1
+    try:
+        summary = importer.import_rows(
+            None, institution, rows, dry_run=args.dry_run, valid_only=args.valid_only
+        )
+    except ValidationError as exc:
+        print("; ".join(exc.messages), file=sys.stderr)
+        return 1
+    for problem in summary.errors:
+        print(f"row {problem.row}, {problem.column}: {problem.message}", file=sys.stderr)
+    for problem in summary.warnings:
+        print(f"row {problem.row}, {problem.column} (warning): {problem.message}", file=sys.stderr)
+    if summary.dry_run:
+        outcome = "dry run, nothing written"
+    elif summary.imported:
+        outcome = f"{summary.imported} imported ({summary.numbers[0]} … {summary.numbers[-1]})"
+    else:
+        outcome = "nothing written"
+    print(
+        f"{institution.slug}: {summary.total} rows, {summary.valid} valid, "
+        f"{summary.invalid} with errors; {outcome}."
+    )
+    return 1 if summary.errors else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -213,6 +275,36 @@ def build_parser() -> argparse.ArgumentParser:
     create.add_argument("--name", default="command line")
     create.add_argument("--days", type=int, default=None, help="expire after this many days")
     create.set_defaults(func=cmd_token_create)
+
+    imports = sub.add_parser(
+        "import",
+        help="import records from a spreadsheet",
+        description="Import records from an Excel workbook (.xlsx) or a CSV file.",
+    )
+    imports_sub = imports.add_subparsers(dest="import_what", required=True, metavar="WHAT")
+    results = imports_sub.add_parser(
+        "results",
+        help="import research results",
+        description="Import research results from an .xlsx or CSV file (UTF-8 or GB18030). "
+        "Every row is checked first; each bad row is printed with its row number, column and "
+        "message, and then nothing is written (exit status 1) unless --valid-only is given. "
+        "`--template PATH.xlsx` writes the template with the columns explained.",
+    )
+    results.add_argument("file", nargs="?", help="the .xlsx or .csv file to import")
+    results.add_argument(
+        "--institution",
+        metavar="SLUG",
+        help="short code of the institution that owns the results (required unless only "
+        "one institution exists; with --template, lists its departments)",
+    )
+    results.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
+    results.add_argument(
+        "--valid-only", action="store_true", help="import the valid rows even when others are bad"
+    )
+    results.add_argument(
+        "--template", metavar="PATH.xlsx", help="write the import template to PATH.xlsx"
+    )
+    results.set_defaults(func=cmd_import_results)
 
     manage = sub.add_parser(
         "manage",

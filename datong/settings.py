@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "datong.core",
     "datong.accounts",
     "datong.institutions",
+    "datong.notifications",
+    "datong.results",
 ]
 
 MIDDLEWARE = [

@@ -10,6 +10,8 @@ urlpatterns = [
     path("activity/", core_views.activity, name="activity"),
     path("", include("datong.accounts.urls")),
     path("", include("datong.institutions.urls")),
+    path("", include("datong.notifications.urls")),
+    path("", include("datong.results.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

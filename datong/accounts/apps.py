@@ -11,7 +11,11 @@ class AccountsConfig(AppConfig):
         from datong.core.audit import register_actions
         from datong.core.navigation import NavItem, register
 
-        register(NavItem("people", _("People"), "people-list", "people", order=30))
+        register(
+            NavItem(
+                "people", _("People"), "people-list", "people", 30, prefixes=("people-", "person-")
+            )
+        )
         register_actions(
             {
                 "user.create": _("created the account"),

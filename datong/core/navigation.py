@@ -20,10 +20,16 @@ class NavItem:
     icon: str
     order: int = 100
     visible: Callable[[object], bool] = lambda user: True
+    #: URL-name prefixes of the pages that light this entry up (default: "<first word>-").
+    prefixes: tuple[str, ...] = ()
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+    def match_length(self, url_name: str) -> int:
+        prefixes = self.prefixes or (self.url_name.split("-")[0] + "-",)
+        return max((len(p) for p in prefixes if url_name.startswith(p)), default=0)
 
 
 _REGISTRY: dict[str, NavItem] = {}
@@ -31,6 +37,12 @@ _REGISTRY: dict[str, NavItem] = {}
 
 def register(item: NavItem) -> None:
     _REGISTRY[item.key] = item
+
+
+def active_key(items: list[NavItem], url_name: str) -> str:
+    """The entry whose prefix matches the current page best (the longest match wins)."""
+    best = max(items, key=lambda item: item.match_length(url_name), default=None)
+    return best.key if best is not None and best.match_length(url_name) else ""
 
 
 def items_for(user) -> list[NavItem]:

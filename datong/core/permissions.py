@@ -99,7 +99,8 @@ def forget_scope(user) -> None:
 @dataclass(frozen=True)
 class ScopeRule:
     institution: str | None = None
-    owner: str | None = None
+    #: One lookup path to the owning user, or several (any of them makes the row "own").
+    owner: str | tuple[str, ...] | None = None
     public: Q | None = None
     staff_only: bool = False
     #: Set when ``institution`` or ``owner`` crosses a to-many relation, to avoid duplicate rows.
@@ -109,8 +110,9 @@ class ScopeRule:
         condition = Q(pk__in=[])
         if self.public is not None:
             condition |= self.public
-        if self.owner:
-            condition |= Q(**{self.owner: scope.user_id})
+        owners = (self.owner,) if isinstance(self.owner, str) else (self.owner or ())
+        for path in owners:
+            condition |= Q(**{path: scope.user_id})
         if self.institution:
             ids = scope.staff_institution_ids if self.staff_only else scope.institution_ids
             if ids:
@@ -160,3 +162,10 @@ def require_alliance_view(user, alliance_id: int) -> None:
     """Alliance aggregates: secretariat administrators and observers (404 for anyone else)."""
     if not scope_for(user).can_view_alliance(alliance_id):
         raise Http404(_("Not found."))
+
+
+def works_in_an_office(user) -> bool:
+    """Transfer-office staff (or technology manager, alliance administrator) somewhere, or a
+    site administrator: for menu entries of office pages."""
+    scope = scope_for(user)
+    return scope.is_superuser or bool(scope.staff_institution_ids)

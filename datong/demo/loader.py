@@ -38,9 +38,23 @@ from datong.institutions.models import (
 )
 from datong.institutions.regions import province_name
 from datong.institutions.services import DEPARTMENT_FIELDS, INSTITUTION_FIELDS
+from datong.notifications.models import Notification
+from datong.notifications.services import emails_muted
+from datong.results.models import (
+    Attachment,
+    Disclosure,
+    DisclosureComment,
+    Inventor,
+    PatentabilityReport,
+    Result,
+    ResultInventor,
+    ReviewScore,
+    TimelineEvent,
+)
 
 from . import data
 from .data import CITIES, City
+from .results import build_results, build_showcase
 
 DEMO_PASSWORD = "datong-demo"
 
@@ -70,6 +84,7 @@ TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
 BASE = dt.datetime(2026, 11, 1, tzinfo=TZ)
 #: The platform went live on this day; the audit history starts here.
 PLATFORM_START = dt.date(2024, 1, 8)
+RESULTS_NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=TZ)  # "today" of the demo registry
 LAST_DAY = (BASE - dt.timedelta(days=2)).date()
 
 # People per institution: (low, high) for ``small``; ``large`` multiplies by SCALE.
@@ -1089,6 +1104,20 @@ def _wipe() -> None:
     """Remove the data the demo replaces. The audit log refuses ORM deletes by design."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(AuditEntry._meta.db_table)}")
+    # Records of later apps first: they point at users and institutions.
+    for model in (
+        TimelineEvent,
+        ReviewScore,
+        PatentabilityReport,
+        DisclosureComment,
+        Attachment,
+        Inventor,
+        Disclosure,
+        ResultInventor,
+        Result,
+        Notification,
+    ):
+        model.objects.all().delete()
     ApiToken.objects.all().delete()
     Membership.objects.all().delete()
     AllianceMember.objects.all().delete()
@@ -1112,6 +1141,11 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
     with transaction.atomic():
         _wipe()
         summary = _Builder(size, seed, password_hash).run()
+        summary.update(build_results(random.Random(seed + 1), size, RESULTS_NOW))
+        with emails_muted():  # the demo's people are fictional: no e-mail goes out
+            build_showcase()
+        summary["results"] = Result.objects.count()
+        summary["disclosures"] = Disclosure.objects.count()
         audit.record(actor=None, action="demo.load", message=f"size={size} seed={seed}")
     summary["seconds"] = time.perf_counter() - started
     return summary

@@ -288,3 +288,25 @@ def test_database_is_empty(demo):
 def test_an_unknown_size_is_refused():
     with pytest.raises(ValueError):
         load_demo("huge")
+
+
+@pytest.mark.django_db
+def test_the_registry_is_full_and_plausible(demo):
+    from decimal import Decimal
+
+    from django.db.models import Sum
+
+    from datong.results.models import Disclosure, DisclosureStatus, Result, ResultInventor
+
+    assert demo["results"] == Result.objects.count() >= 40 * 12
+    assert demo["disclosures"] == Disclosure.objects.count() > 100
+    statuses = set(Disclosure.objects.values_list("status", flat=True))
+    assert statuses == set(DisclosureStatus.values)  # every stage of the review is shown
+    # Every result's inventor shares total exactly 100 %.
+    totals = ResultInventor.objects.values("result").annotate(t=Sum("share"))
+    assert {row["t"] for row in totals} == {Decimal("100")}
+    # Completeness varies, so the data-quality report has something to say.
+    assert Result.objects.filter(completeness__lt=60).exists()
+    assert Result.objects.filter(completeness__gte=80).exists()
+    # The demo researcher has disclosures of their own to look at.
+    assert Disclosure.objects.filter(institution__slug="jbit").exists()
