@@ -73,6 +73,7 @@ from .models import (
     TimelineEvent,
 )
 from .reference import read_scheme
+from .selectors import similar_to_text, similarity_indexes
 from .services import _clean_common, _share, check_shares, next_result_number, split_keywords
 
 #: The timeline kind written once for every imported result.
@@ -603,9 +604,44 @@ class _Checker:
         self.headers = headers or {}
         self.file_numbers: dict[str, int] = {}
         self.file_titles: dict[str, int] = {}
+        self.indexes = None  # built on the first row that needs them
 
     def column(self, field_name: str) -> str:
         return header_of(field_name, self.headers)
+
+    def similar(self, row_number: int, data: dict, skip: str | None) -> list[Problem]:
+        """Warnings for registered results that look like this row (with the similarity), and
+        a count of similar results elsewhere in the alliance: staff merge later if needed."""
+        if self.indexes is None:
+            self.indexes = similarity_indexes(self.institution)
+        found = similar_to_text(
+            institution=self.institution,
+            title=data["title"],
+            abstract=data.get("abstract", ""),
+            keywords=data.get("keywords", []),
+            indexes=self.indexes,
+        )
+        column = self.column("title")
+        warnings = [
+            Problem(
+                row_number,
+                column,
+                _("Looks like %(number)s “%(title)s” (%(percent)d %% alike).")
+                % {"number": m.number, "title": m.title, "percent": round(m.score * 100)},
+            )
+            for m in found["matches"][:3]
+            if m.number != skip
+        ]
+        if found["alliance_count"]:
+            warnings.append(
+                Problem(
+                    row_number,
+                    column,
+                    _("%(count)d similar results elsewhere in the alliance.")
+                    % {"count": found["alliance_count"]},
+                )
+            )
+        return warnings
 
     def inventors(self, text: str, errors: list) -> list[dict]:
         parts = [p.strip() for p in re.split(r"[;；,，、\n]+", text) if p.strip()]
@@ -714,15 +750,17 @@ class _Checker:
                 )
             else:
                 self.file_titles[title_key] = row.number
-            if title_key in self.ref.titles:
+            exact = self.ref.titles.get(title_key)
+            if exact:
                 warnings.append(
                     Problem(
                         row.number,
                         self.column("title"),
                         _("A result with the same title is already registered: %(number)s.")
-                        % {"number": self.ref.titles[title_key]},
+                        % {"number": exact},
                     )
                 )
+            warnings += self.similar(row.number, data, skip=exact)
         inventor_errors: list[str] = []
         people = self.inventors(values["inventors"], inventor_errors) if values["inventors"] else []
         status = ResultStatus.REGISTERED.value

@@ -248,8 +248,8 @@ def merge_candidates(actor, result, limit: int = 20) -> list:
         .exclude(pk=result.pk)
         .values("id", "number", "title", "abstract", "keywords")
     )
-    return quality.similar_results(
-        list(rows), result.title, result.abstract, result.keywords, limit=limit
+    return quality.SimilarityIndex(list(rows)).query(
+        result.title, result.abstract, result.keywords, limit=limit
     )
 
 

@@ -67,28 +67,44 @@ def my_inventorship(*, actor, disclosure: Disclosure) -> Inventor | None:
 def similar_to_disclosure(*, actor, disclosure: Disclosure) -> dict:
     """Similar results in the same institution (with scores) and, as a count only, elsewhere
     in the institution's alliances."""
-    rows = Result.objects.exclude(status=ResultStatus.MERGED).values(
-        "id", "number", "title", "abstract", "keywords", "institution_id"
+    return similar_to_text(
+        institution=disclosure.institution,
+        title=disclosure.title,
+        abstract=disclosure.abstract,
+        keywords=disclosure.keywords,
     )
-    own = [r for r in rows.filter(institution=disclosure.institution)]
-    matches = quality.similar_results(
-        own, disclosure.title, disclosure.abstract, disclosure.keywords
+
+
+def _registry_rows(qs):
+    return qs.exclude(status=ResultStatus.MERGED).values(
+        "id", "number", "title", "abstract", "keywords"
     )
-    peers = (
+
+
+def similarity_indexes(institution) -> tuple[quality.SimilarityIndex, quality.SimilarityIndex]:
+    """Indexes over the institution's own registry and over its alliance partners' registries
+    (the latter is only ever reported as a count: other members' records stay confidential)."""
+    own = quality.SimilarityIndex(
+        list(_registry_rows(Result.objects.filter(institution=institution)))
+    )
+    partners = (
         Result.objects.filter(
-            institution__alliance_memberships__alliance__memberships__institution=(
-                disclosure.institution
-            )
+            institution__alliance_memberships__alliance__memberships__institution=institution
         )
-        .exclude(institution=disclosure.institution)
-        .exclude(status=ResultStatus.MERGED)
-        .values("id", "number", "title", "abstract", "keywords")
+        .exclude(institution=institution)
         .distinct()
     )
-    elsewhere = quality.similar_results(
-        list(peers), disclosure.title, disclosure.abstract, disclosure.keywords, limit=10_000
-    )
-    return {"matches": matches, "alliance_count": len(elsewhere)}
+    return own, quality.SimilarityIndex(list(_registry_rows(partners)))
+
+
+def similar_to_text(
+    *, institution, title: str, abstract: str = "", keywords=(), indexes=None
+) -> dict:
+    own, partners = indexes or similarity_indexes(institution)
+    return {
+        "matches": own.query(title, abstract, keywords),
+        "alliance_count": len(partners.query(title, abstract, keywords, limit=10_000)),
+    }
 
 
 def _search_terms(q: str) -> list[str]:

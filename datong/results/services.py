@@ -162,6 +162,25 @@ def _clean_common(data: dict, institution: Institution) -> dict:
     return cleaned
 
 
+def _clean_related(institution: Institution, value) -> list[Result]:
+    """Related results of the same institution, given as numbers (text or list) or results."""
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[,，;；、\s]+", value) if v]
+    wanted = [v.number if isinstance(v, Result) else str(v) for v in (value or [])]
+    found = {r.number: r for r in Result.objects.filter(institution=institution, number__in=wanted)}
+    missing = [n for n in wanted if n not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "related_results": _(
+                    "No result numbered %(numbers)s in this institution's registry."
+                )
+                % {"numbers": ", ".join(missing)}
+            }
+        )
+    return list(dict.fromkeys(found[n] for n in wanted))
+
+
 def _clean_funding(items) -> list[dict]:
     cleaned, errors = [], []
     for index, item in enumerate(items or [], start=1):
@@ -271,7 +290,7 @@ def disclosure_create(*, actor: User, institution: Institution, title: str, **da
     cleaned = _clean_common({"title": title, **data}, institution)
     cleaned["funding"] = _clean_funding(cleaned.get("funding"))
     cleaned["prior_disclosures"] = _clean_prior(cleaned.get("prior_disclosures"))
-    related = cleaned.pop("related_results", None)
+    related = _clean_related(institution, data.get("related_results"))
     if "department" not in cleaned:
         membership = Membership.objects.filter(
             user=actor, institution=institution, department__isnull=False
@@ -315,7 +334,16 @@ def disclosure_update(
         cleaned["funding"] = _clean_funding(cleaned["funding"])
     if "prior_disclosures" in cleaned:
         cleaned["prior_disclosures"] = _clean_prior(cleaned["prior_disclosures"])
+    related = None
+    if "related_results" in data:
+        related = _clean_related(disclosure.institution, data["related_results"])
     changes = audit.apply_changes(disclosure, cleaned, DISCLOSURE_FIELDS)
+    if related is not None:
+        before = sorted(disclosure.related_results.values_list("number", flat=True))
+        after = sorted(r.number for r in related)
+        if before != after:
+            disclosure.related_results.set(related)
+            changes["related_results"] = [before, after]
     if step is not None and step > disclosure.step:
         disclosure.step = step
     disclosure.save()

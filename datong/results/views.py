@@ -153,6 +153,7 @@ def _step_funding(request, disclosure):
                 data={
                     "funding": [f.cleaned_data for f in funding if f.cleaned_data],
                     "prior_disclosures": [f.cleaned_data for f in prior if f.cleaned_data],
+                    "related_results": request.POST.get("related_results", ""),
                 },
                 step=3,
             )
@@ -167,6 +168,9 @@ def _step_funding(request, disclosure):
         "row_errors": errors,
         "warnings": services.prior_disclosure_warnings(disclosure),
         "grace_months": grace_period_months(),
+        "related_text": request.POST.get("related_results")
+        if request.method == "POST"
+        else "、".join(disclosure.related_results.values_list("number", flat=True)),
     }
 
 

@@ -516,3 +516,35 @@ def test_import_all_and_discard(world, client, imports):
     assert 'data-imported="2"' in done.content.decode()
     assert Result.objects.count() == 2
     assert AuditEntry.objects.filter(action="result.import").count() == 1
+
+
+def test_similar_registered_results_are_warned_with_their_similarity(world):
+    from datong.institutions.factories import AllianceFactory, AllianceMemberFactory
+
+    uni, staff = world["uni"], world["staff"]
+    import_rows(staff, uni, [good_row(1)])
+    # A partner in the same alliance holds a similar result: reported as a count only.
+    alliance = AllianceFactory()
+    AllianceMemberFactory(alliance=alliance, institution=uni)
+    AllianceMemberFactory(alliance=alliance, institution=world["other"])
+    import_rows(world["other_staff"], world["other"], [good_row(5, department="医学院")])
+    rows = read_rows(
+        xlsx(
+            [
+                good_row(2),
+                good_row(
+                    3,
+                    title="一种小麦抗旱品种的选育方法",
+                    abstract="通过分子标记辅助选择培育抗旱小麦。",
+                    keywords="小麦、抗旱、育种",
+                ),
+            ]
+        )
+    )
+    summary = import_rows(staff, uni, rows, dry_run=True)
+    messages = [(w.row, w.message) for w in summary.warnings]
+    similar = [m for r, m in messages if r == 2 and "%" in m]
+    assert similar and f"R{YEAR}-00001" in similar[0]
+    assert any(r == 2 and "1" in m and "%" not in m for r, m in messages)  # the alliance count
+    assert "R2" not in " ".join(m for r, m in messages if r == 3)  # the wheat row is unlike
+    assert not any(world["other"].name in m for _r, m in messages)  # nothing of the partner's

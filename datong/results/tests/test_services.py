@@ -345,3 +345,23 @@ def test_share_helper_precision():
     services.check_shares([Decimal("33.33"), Decimal("33.33"), Decimal("33.34")])
     with pytest.raises(ValidationError):
         services.check_shares([Decimal("33.33")] * 3)
+
+
+def test_related_results_by_number(uni, people):
+    first = submitted(people, uni)
+    services.disclosure_decide(
+        actor=people["office"], disclosure=first, decision=Decision.KEEP_SECRET
+    )
+    first.refresh_from_db()
+    number = first.result.number
+    d = complete_draft(people["alice"], uni, related_results=number)
+    assert [r.number for r in d.related_results.all()] == [number]
+    with pytest.raises(ValidationError) as caught:
+        services.disclosure_update(
+            actor=people["alice"], disclosure=d, data={"related_results": f"{number}, R1999-00001"}
+        )
+    assert "R1999-00001" in caught.value.message_dict["related_results"][0]
+    services.disclosure_update(actor=people["alice"], disclosure=d, data={"related_results": ""})
+    assert not d.related_results.exists()
+    entry = AuditEntry.objects.filter(action="disclosure.update").latest("at")
+    assert entry.changes["related_results"] == [[number], []]
