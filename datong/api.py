@@ -125,11 +125,13 @@ def _server_error(request, exc):
 def _register_routers() -> None:
     from datong.accounts.api import router as accounts_router
     from datong.institutions.api import router as institutions_router
+    from datong.ip.api import router as ip_router
     from datong.results.api import router as results_router
 
     api.add_router("", accounts_router)
     api.add_router("", institutions_router)
     api.add_router("", results_router)
+    api.add_router("", ip_router)
 
 
 _register_routers()

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "datong.institutions",
     "datong.notifications",
     "datong.results",
+    "datong.ip",
 ]
 
 MIDDLEWARE = [

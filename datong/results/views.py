@@ -355,6 +355,11 @@ def _detail(request, disclosure, status: int = 200, **forms):
         "warnings": services.prior_disclosure_warnings(disclosure),
     }
     if is_staff:
+        context["similar"] = (
+            selectors.similar_to_disclosure(actor=actor, disclosure=disclosure)
+            if under_review
+            else None
+        )
         criteria = presenters.review_criteria()
         own = presenters.my_scores(disclosure, actor)
         score_initial = {}

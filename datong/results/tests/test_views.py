@@ -571,3 +571,18 @@ def test_quality_page_for_staff_and_404_for_a_researcher(client, world):
     login(client, world["researcher"])
     assert client.get(reverse("result-quality")).status_code == 404
     assert client.get(reverse("result-quality"), {"institution": "uni-a"}).status_code == 404
+
+
+def test_the_office_sees_similar_results_with_their_similarity(client, world):
+    first = submitted(world)
+    services.disclosure_decide(actor=world["staff"], disclosure=first, decision="keep_secret")
+    first.refresh_from_db()
+    second = submitted(world, title="一种锂电池健康状态在线估计方法")
+    login(client, world["staff"])
+    page = client.get(reverse("disclosure-detail", args=[second.pk])).content.decode()
+    assert 'id="similar-results"' in page
+    assert first.result.number in page
+    # The researcher's view of the same page shows no office panel at all.
+    login(client, world["researcher"])
+    page = client.get(reverse("disclosure-detail", args=[second.pk])).content.decode()
+    assert 'id="similar-results"' not in page
