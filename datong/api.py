@@ -126,12 +126,20 @@ def _register_routers() -> None:
     from datong.accounts.api import router as accounts_router
     from datong.institutions.api import router as institutions_router
     from datong.ip.api import router as ip_router
+    from datong.ip.api_docket import router as ip_docket_router
+    from datong.ip.api_portfolio import router as ip_portfolio_router
+    from datong.ip.api_records import router as ip_records_router
+    from datong.providers.api import router as providers_router
     from datong.results.api import router as results_router
 
     api.add_router("", accounts_router)
     api.add_router("", institutions_router)
     api.add_router("", results_router)
     api.add_router("", ip_router)
+    api.add_router("", ip_records_router)
+    api.add_router("", ip_docket_router)
+    api.add_router("", ip_portfolio_router)
+    api.add_router("", providers_router)
 
 
 _register_routers()

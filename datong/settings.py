@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "datong.notifications",
     "datong.results",
     "datong.ip",
+    "datong.providers",
 ]
 
 MIDDLEWARE = [

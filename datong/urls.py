@@ -12,6 +12,8 @@ urlpatterns = [
     path("", include("datong.institutions.urls")),
     path("", include("datong.notifications.urls")),
     path("", include("datong.results.urls")),
+    path("", include("datong.ip.urls")),
+    path("", include("datong.providers.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
