@@ -23,7 +23,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
 from django.urls import NoReverseMatch, reverse
 
-from datong.accounts.models import ApiToken, User
+from datong.accounts.models import User
 from datong.core import audit
 from datong.core.models import AuditEntry
 from datong.core.roles import Role
@@ -38,22 +38,15 @@ from datong.institutions.models import (
 )
 from datong.institutions.regions import province_name
 from datong.institutions.services import DEPARTMENT_FIELDS, INSTITUTION_FIELDS
-from datong.notifications.models import Notification
 from datong.notifications.services import emails_muted
 from datong.results.models import (
-    Attachment,
     Disclosure,
-    DisclosureComment,
-    Inventor,
-    PatentabilityReport,
     Result,
-    ResultInventor,
-    ReviewScore,
-    TimelineEvent,
 )
 
 from . import data
 from .data import CITIES, City
+from .ip import build_ip
 from .results import build_results, build_showcase
 
 DEMO_PASSWORD = "datong-demo"
@@ -1104,27 +1097,47 @@ def _wipe() -> None:
     """Remove the data the demo replaces. The audit log refuses ORM deletes by design."""
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {connection.ops.quote_name(AuditEntry._meta.db_table)}")
-    # Records of later apps first: they point at users and institutions.
-    for model in (
-        TimelineEvent,
-        ReviewScore,
-        PatentabilityReport,
-        DisclosureComment,
-        Attachment,
-        Inventor,
-        Disclosure,
-        ResultInventor,
-        Result,
-        Notification,
-    ):
+    # Every Datong table but reference data, rows that point at others first, so that no
+    # protected foreign key blocks (tables of later modules are included automatically).
+    for model in _deletion_order():
         model.objects.all().delete()
-    ApiToken.objects.all().delete()
-    Membership.objects.all().delete()
-    AllianceMember.objects.all().delete()
-    Alliance.objects.all().delete()
-    Department.objects.all().delete()
-    Institution.objects.all().delete()
-    User.objects.all().delete()
+
+
+KEEP = {"results.Classification", "core.AuditEntry"}
+
+
+def _deletion_order() -> list[type[models.Model]]:
+    from django.apps import apps
+
+    owned = [
+        m
+        for m in apps.get_models()
+        if (m.__module__.startswith("datong.") or m is User) and m._meta.label not in KEEP
+    ]
+    targets = {
+        m: {
+            f.related_model
+            for f in m._meta.get_fields()
+            if f.concrete
+            and f.is_relation
+            and f.related_model in owned
+            and f.related_model is not m
+        }
+        for m in owned
+    }
+    order, done = [], set()
+
+    def visit(model, path=()):
+        if model in done or model in path:
+            return
+        for referrer in (m for m in owned if model in targets[m]):
+            visit(referrer, (*path, model))
+        done.add(model)
+        order.append(model)
+
+    for model in owned:
+        visit(model)
+    return order
 
 
 def database_is_empty() -> bool:
@@ -1144,6 +1157,7 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
         summary.update(build_results(random.Random(seed + 1), size, RESULTS_NOW))
         with emails_muted():  # the demo's people are fictional: no e-mail goes out
             build_showcase()
+            summary.update(build_ip(random.Random(seed + 2), RESULTS_NOW.date()))
         summary["results"] = Result.objects.count()
         summary["disclosures"] = Disclosure.objects.count()
         audit.record(actor=None, action="demo.load", message=f"size={size} seed={seed}")

@@ -272,7 +272,7 @@ def build_results(rng: random.Random, size: str, now: dt.datetime) -> dict:
                 source=rng.choices([ResultSource.DISCLOSURE, ResultSource.IMPORT], [3, 2])[0],
                 created_by=rng.choice(office).user,
             )
-            result.created_at = result.updated_at = created
+            result.created_at = result.updated_at = result._when = created
             team = [lead, *rng.sample(researchers, min(len(researchers) - 1, rng.randint(0, 3)))]
             team = list({m.user_id: m for m in team}.values())
             shares = _shares(rng, len(team))
@@ -281,6 +281,8 @@ def build_results(rng: random.Random, size: str, now: dt.datetime) -> dict:
                 result._external = "外单位合作者" if rng.random() < 0.5 else "企业研发人员"
             results.append(result)
     Result.objects.bulk_create(results, batch_size=500)
+    for result in results:  # bulk_create stamps "now": put the registry's own dates back
+        result.created_at = result.updated_at = result._when
     for result in results:
         for position, (member, share) in enumerate(result._team):
             result_inventors.append(
@@ -334,7 +336,9 @@ def build_results(rng: random.Random, size: str, now: dt.datetime) -> dict:
         result.search_text = " ".join(
             [quality.search_text(_Unsaved(result)), *team_names.get(result.pk, [])]
         ).lower()
-    Result.objects.bulk_update(results, ["completeness", "search_text"], batch_size=500)
+    Result.objects.bulk_update(
+        results, ["completeness", "search_text", "created_at", "updated_at"], batch_size=500
+    )
     TimelineEvent.objects.bulk_create(events, batch_size=1000)
 
     # Disclosures at every stage, for every institution.
@@ -404,11 +408,16 @@ def build_results(rng: random.Random, size: str, now: dt.datetime) -> dict:
                 disclosure.decided_at = disclosure.submitted_at + dt.timedelta(
                     days=rng.randint(15, 60)
                 )
-            disclosure.created_at = created
-            disclosure.updated_at = disclosure.decided_at or disclosure.submitted_at or created
+            disclosure._when = (
+                created,
+                disclosure.decided_at or disclosure.submitted_at or created,
+            )
             disclosure._lead = lead
             disclosures.append(disclosure)
     Disclosure.objects.bulk_create(disclosures, batch_size=500)
+    for disclosure in disclosures:
+        disclosure.created_at, disclosure.updated_at = disclosure._when
+    Disclosure.objects.bulk_update(disclosures, ["created_at", "updated_at"], batch_size=500)
     for disclosure in disclosures:
         team = [disclosure._lead, *rng.sample(researchers_of(by_institution, disclosure), 1)]
         team = list({m.user_id: m for m in team}.values())

@@ -57,6 +57,35 @@ class Classification(BilingualName, models.Model):
         )
 
 
+class Described(TimeStampedModel):
+    """What a disclosure and a result both say about the invention."""
+
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    abstract = models.TextField(_("abstract"), blank=True)
+    industry = models.ForeignKey(
+        Classification,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    sei = models.ForeignKey(
+        Classification,
+        verbose_name=_("strategic emerging industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    trl = models.PositiveSmallIntegerField(_("readiness level (TRL)"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class DisclosureStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -72,7 +101,7 @@ class Decision(models.TextChoices):
     MERGE = "merge", _("Merge into an existing result")
 
 
-class Disclosure(TimeStampedModel):
+class Disclosure(Described):
     """A researcher's invention disclosure (发明披露), from draft to the office's decision."""
 
     institution = models.ForeignKey(
@@ -96,30 +125,9 @@ class Disclosure(TimeStampedModel):
         related_name="disclosures",
     )
     number = models.CharField(_("number"), max_length=20, blank=True)
-    title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("English title"), max_length=300, blank=True)
-    abstract = models.TextField(_("abstract"), blank=True)
     problem = models.TextField(_("problem solved"), blank=True)
     advantages = models.TextField(_("advantages over existing solutions"), blank=True)
     applications = models.TextField(_("intended applications"), blank=True)
-    industry = models.ForeignKey(
-        Classification,
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    sei = models.ForeignKey(
-        Classification,
-        verbose_name=_("strategic emerging industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    keywords = models.JSONField(_("keywords"), default=list, blank=True)
-    trl = models.PositiveSmallIntegerField(_("readiness level (TRL)"), null=True, blank=True)
     intended_protection = models.JSONField(_("intended protection"), default=list, blank=True)
     funding = models.JSONField(_("funding sources"), default=list, blank=True)
     prior_disclosures = models.JSONField(_("prior public disclosures"), default=list, blank=True)
@@ -360,7 +368,7 @@ class ResultSource(models.TextChoices):
     MANUAL = "manual", _("Entered by the office")
 
 
-class Result(TimeStampedModel):
+class Result(Described):
     """A research result (科技成果) held by an institution."""
 
     institution = models.ForeignKey(
@@ -378,27 +386,6 @@ class Result(TimeStampedModel):
         related_name="results",
     )
     number = models.CharField(_("number"), max_length=32)
-    title = models.CharField(_("title"), max_length=200)
-    title_en = models.CharField(_("English title"), max_length=300, blank=True)
-    abstract = models.TextField(_("abstract"), blank=True)
-    industry = models.ForeignKey(
-        Classification,
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    sei = models.ForeignKey(
-        Classification,
-        verbose_name=_("strategic emerging industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    keywords = models.JSONField(_("keywords"), default=list, blank=True)
-    trl = models.PositiveSmallIntegerField(_("readiness level (TRL)"), null=True, blank=True)
     ip_types = models.JSONField(_("protection"), default=list, blank=True)
     status = models.CharField(
         _("status"),
