@@ -8,6 +8,9 @@ datong token create USERNAME [--name N]            print a new personal access t
 datong import results FILE [--institution SLUG] [--dry-run] [--valid-only]
                                                    import results from an .xlsx or CSV file
 datong import results --template PATH.xlsx         write the import template
+datong import patents FILE [--institution SLUG] [--dry-run] [--valid-only]
+                                                   import a patent portfolio (.xlsx or CSV)
+datong import patents --template PATH.xlsx         write the patent import template
 datong manage COMMAND [...]                        any Django management command
 """
 
@@ -205,6 +208,66 @@ def cmd_import_results(args: argparse.Namespace) -> int:
     return 1 if summary.errors else 0
 
 
+def cmd_import_patents(args: argparse.Namespace) -> int:
+    if bool(args.file) == bool(args.template):
+        print("Give either FILE to import or --template PATH.xlsx.", file=sys.stderr)
+        return 2
+    _django()
+    from django.core.exceptions import ValidationError
+
+    from datong.institutions.models import Institution
+    from datong.ip import portfolio_import
+
+    if args.template:
+        portfolio_import.write_template(args.template)
+        print(f"Template written to {args.template}")
+        return 0
+    if args.institution:
+        institution = Institution.objects.filter(slug=args.institution).first()
+        if institution is None:
+            print(f"No institution with the short code “{args.institution}”.", file=sys.stderr)
+            return 2
+    else:
+        count = Institution.objects.count()
+        if count != 1:
+            print(f"Give --institution SLUG: there are {count} institutions.", file=sys.stderr)
+            return 2
+        institution = Institution.objects.get()
+    try:
+        rows = portfolio_import.read_rows(args.file)
+    except FileNotFoundError:
+        print(f"No such file: {args.file}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:
+        print("; ".join(exc.messages), file=sys.stderr)
+        return 1
+    try:
+        summary = portfolio_import.import_rows(
+            None, institution, rows, dry_run=args.dry_run, valid_only=args.valid_only
+        )
+    except ValidationError as exc:
+        print("; ".join(exc.messages), file=sys.stderr)
+        return 1
+    for problem in summary.errors:
+        print(f"row {problem.row}, {problem.column}: {problem.message}", file=sys.stderr)
+    for problem in summary.warnings:
+        print(f"row {problem.row}, {problem.column} (warning): {problem.message}", file=sys.stderr)
+    if summary.dry_run:
+        outcome = "dry run, nothing written"
+    elif summary.imported:
+        outcome = (
+            f"{summary.imported} families imported "
+            f"({summary.filings} filings, {summary.events} events)"
+        )
+    else:
+        outcome = "nothing written"
+    print(
+        f"{institution.slug}: {summary.total} rows, {summary.valid} valid, "
+        f"{summary.invalid} with errors; {outcome}."
+    )
+    return 1 if summary.errors else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="datong",
@@ -305,6 +368,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--template", metavar="PATH.xlsx", help="write the import template to PATH.xlsx"
     )
     results.set_defaults(func=cmd_import_results)
+    patents = imports_sub.add_parser(
+        "patents",
+        help="import a patent portfolio",
+        description="Import an institution's patent portfolio from an .xlsx or CSV export. "
+        "Columns are recognised by their headers (申请号, 专利名称, 申请日, 授权公告日, 法律状态, "
+        "IPC …). Every row is checked first; each bad row is printed with its row number, column "
+        "and message, and then nothing is written (exit status 1) unless --valid-only is given. "
+        "`--template PATH.xlsx` writes the template.",
+    )
+    patents.add_argument("file", nargs="?", help="the .xlsx or .csv file to import")
+    patents.add_argument(
+        "--institution",
+        metavar="SLUG",
+        help="short code of the institution that owns the patents (required unless only one "
+        "institution exists)",
+    )
+    patents.add_argument("--dry-run", action="store_true", help="check the file and write nothing")
+    patents.add_argument(
+        "--valid-only", action="store_true", help="import the valid rows even when others are bad"
+    )
+    patents.add_argument(
+        "--template", metavar="PATH.xlsx", help="write the import template to PATH.xlsx"
+    )
+    patents.set_defaults(func=cmd_import_patents)
 
     manage = sub.add_parser(
         "manage",

@@ -21,6 +21,7 @@ from datong.ip.models import (
     Route,
 )
 from datong.ip.numbers import check_character
+from datong.providers.services import review_create
 from datong.results.models import Result, ResultStatus
 
 IPC_BY_INDUSTRY = {
@@ -173,4 +174,19 @@ def build_ip(rng: random.Random, today: dt.date) -> dict:
     for filing in filings:
         for hook in ip_services.refresh_hooks:
             hook(filing, None)
-    return {"ip_families": len(families), "filings": len(filings)}
+    # Offices review the agencies that handled their granted filings.
+    comments = {
+        5: ["答复审查意见专业、及时，授权范围理想。", "技术理解深入，沟通顺畅。"],
+        4: ["整体满意，个别文件交付略有延迟。", "撰写质量较好，费用合理。"],
+        3: ["基本满足要求，但答复周期偏长。"],
+        2: ["权利要求布局不够充分，需要多次修改。"],
+    }
+    reviews = 0
+    for filing in filings:
+        if filing.agency_id and filing.legal_status == "granted" and rng.random() < 0.35:
+            rating = rng.choices([5, 4, 3, 2], [4, 5, 2, 1])[0]
+            review_create(
+                actor=None, filing=filing, rating=rating, comment=rng.choice(comments[rating])
+            )
+            reviews += 1
+    return {"ip_families": len(families), "filings": len(filings), "provider_reviews": reviews}

@@ -39,6 +39,7 @@ from datong.institutions.models import (
 from datong.institutions.regions import province_name
 from datong.institutions.services import DEPARTMENT_FIELDS, INSTITUTION_FIELDS
 from datong.notifications.services import emails_muted
+from datong.providers.demo import build_provider_profiles
 from datong.results.models import (
     Disclosure,
     Result,
@@ -1157,6 +1158,7 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
         summary.update(build_results(random.Random(seed + 1), size, RESULTS_NOW))
         with emails_muted():  # the demo's people are fictional: no e-mail goes out
             build_showcase()
+            build_provider_profiles(random.Random(seed + 3))
             summary.update(build_ip(random.Random(seed + 2), RESULTS_NOW.date()))
         summary["results"] = Result.objects.count()
         summary["disclosures"] = Disclosure.objects.count()

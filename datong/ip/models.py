@@ -95,7 +95,7 @@ class LegalStatus(models.TextChoices):
     EXAMINATION = "examination", _("Under substantive examination")
     GRANTED = "granted", _("Granted, in force")
     REGISTERED = "registered", _("Registered")
-    EXPIRED = "expired", _("Expired")
+    EXPIRED = "expired", _("Term expired")
     LAPSED = "lapsed", _("Lapsed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
     REJECTED = "rejected", _("Rejected")
