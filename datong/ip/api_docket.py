@@ -150,6 +150,25 @@ def task_done(request: HttpRequest, task_id: int):
     return _task_out(docket.task_done(actor=request.user, task=task))
 
 
+class AssignIn(Schema):
+    owner: int | None = None
+
+
+@router.post(
+    "/ip/tasks/{task_id}/assign",
+    response=TaskOut,
+    summary="Give a docket task to one of the office's staff (null: unassigned)",
+)
+def task_assign(request: HttpRequest, task_id: int, payload: AssignIn):
+    from django.shortcuts import get_object_or_404
+
+    from datong.accounts.models import User
+
+    task = docket.task_get(actor=request.user, pk=task_id)
+    owner = get_object_or_404(User, pk=payload.owner, is_active=True) if payload.owner else None
+    return _task_out(docket.task_assign(actor=request.user, task=task, owner=owner))
+
+
 @router.get(
     "/ip/filings/{filing_id}/renewals",
     response=list[RenewalOut],

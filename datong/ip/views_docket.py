@@ -153,8 +153,48 @@ def deadlines(request):
         "unpaid": [str(s) for s in annuities.UNPAID],
         "paid_status": RenewalStatus.PAID,
         "next": request.get_full_path(),
+        "office_people": _office_people(request.user),
     }
     return render(request, "ip/docket.html", context)
+
+
+def _office_people(user) -> dict[int, list]:
+    """Who can own a deadline, per institution the user works for."""
+    from datong.accounts.models import User
+    from datong.core.permissions import scope_for
+    from datong.core.roles import STAFF_ROLES
+
+    institutions = scope_for(user).staff_institution_ids
+    people: dict[int, list] = {}
+    for person, institution_id in (
+        User.objects.filter(
+            memberships__institution_id__in=sorted(institutions),
+            memberships__role__in=STAFF_ROLES,
+            is_active=True,
+        )
+        .values_list("pk", "memberships__institution_id")
+        .distinct()
+    ):
+        people.setdefault(institution_id, []).append(person)
+    users = {u.pk: u for u in User.objects.filter(pk__in={p for v in people.values() for p in v})}
+    return {i: sorted((users[p] for p in ids), key=str) for i, ids in people.items()}
+
+
+@login_required
+@require_POST
+def task_assign(request, pk: int):
+    from datong.accounts.models import User
+
+    task = docket.task_get(actor=request.user, pk=pk)
+    owner_id = request.POST.get("owner") or ""
+    owner = User.objects.filter(pk=owner_id, is_active=True).first() if owner_id.isdigit() else None
+    try:
+        docket.task_assign(actor=request.user, task=task, owner=owner)
+    except ValidationError as exc:
+        _error(request, exc)
+    else:
+        messages.success(request, _("The deadline's owner was changed."))
+    return _back(request)
 
 
 def _back(request):

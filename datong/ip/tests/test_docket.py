@@ -381,3 +381,39 @@ def test_api_renewals_and_actions(client, uni, office):
         404,
         "not_found",
     )
+
+
+def test_the_owner_of_a_deadline_is_chosen_on_the_page_and_through_the_api(client, uni, office):
+    colleague = member_of(uni, Role.TECH_MANAGER)
+    researcher = member_of(uni, Role.RESEARCHER)
+    filing = make_filing(office, uni)
+    task = filing.tasks.get(rule="paris_priority")
+    client.force_login(office)
+    page = client.get("/ip/deadlines/?tab=owner").content.decode()
+    assert f'value="{colleague.pk}"' in page  # offered as an owner
+    client.post(f"/ip/deadlines/tasks/{task.pk}/assign/", {"owner": colleague.pk})
+    task.refresh_from_db()
+    assert task.owner == colleague
+    # A researcher is no possible owner: refused with a message, nothing changed.
+    client.post(f"/ip/deadlines/tasks/{task.pk}/assign/", {"owner": researcher.pk})
+    task.refresh_from_db()
+    assert task.owner == colleague
+    _token, plain = api_token_create(actor=office, user=office, name="t")
+    response = client.post(
+        f"/api/v1/ip/tasks/{task.pk}/assign",
+        data={"owner": None},
+        content_type="application/json",
+        **bearer(plain),
+    )
+    assert response.status_code == 200 and response.json()["owner_id"] is None
+    _token, other = api_token_create(actor=researcher, user=researcher, name="t")
+    assert_api_error(
+        client.post(
+            f"/api/v1/ip/tasks/{task.pk}/assign",
+            data={"owner": None},
+            content_type="application/json",
+            **bearer(other),
+        ),
+        404,
+        "not_found",
+    )
