@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from .audit import ACTION_LABELS
+from .dashboard import stats_for
 from .pagination import paginate
 from .selectors import audit_entries
 
@@ -21,7 +22,11 @@ def dashboard(request):
 
     figures = dashboard_figures(actor=request.user)
     recent = audit_entries(actor=request.user)[:8]
-    return render(request, "core/dashboard.html", {**figures, "recent": recent})
+    return render(
+        request,
+        "core/dashboard.html",
+        {**figures, "recent": recent, "module_stats": stats_for(request.user)},
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ class IpConfig(AppConfig):
 
         register_nav()
         self._ready_docket()
+        self._ready_dashboard()
         register_actions(
             {
                 "ip.family_create": _("registered an IP family"),
@@ -34,6 +35,38 @@ class IpConfig(AppConfig):
                 "ip.filed": _("Application filed"),
                 **{f"ip.{kind.value}": kind.label for kind in EventKind},
             }
+        )
+
+    @staticmethod
+    def _ready_dashboard() -> None:
+        from datong.core import dashboard
+        from datong.core.permissions import works_in_an_office
+
+        from . import annuities, docket, selectors
+
+        dashboard.register(
+            dashboard.Stat(
+                "ip",
+                _("IP families"),
+                "file",
+                "ip-family-list",
+                lambda user: selectors.family_list(actor=user).count(),
+                order=30,
+            )
+        )
+        dashboard.register(
+            dashboard.Stat(
+                "deadlines",
+                _("Deadlines and annuities, next 90 days"),
+                "history",
+                "ip-deadlines",
+                lambda user: (
+                    docket.task_list(actor=user, days=90).count()
+                    + annuities.renewal_list(actor=user, days=90).count()
+                ),
+                order=40,
+                visible=works_in_an_office,
+            )
         )
 
     @staticmethod

@@ -8,6 +8,7 @@ class ResultsConfig(AppConfig):
     verbose_name = _("Results")
 
     def ready(self) -> None:
+        from datong.core import dashboard
         from datong.core.audit import register_actions
         from datong.core.navigation import NavItem, register
         from datong.core.permissions import works_in_an_office
@@ -34,6 +35,28 @@ class ResultsConfig(AppConfig):
                 17,
                 visible=works_in_an_office,
                 prefixes=("result-quality",),
+            )
+        )
+        from . import selectors
+
+        dashboard.register(
+            dashboard.Stat(
+                "disclosures",
+                _("Disclosures in progress"),
+                "edit",
+                "disclosure-list",
+                lambda user: selectors.open_disclosure_count(actor=user),
+                order=10,
+            )
+        )
+        dashboard.register(
+            dashboard.Stat(
+                "results",
+                _("Results in the registry"),
+                "activity",
+                "result-list",
+                lambda user: selectors.result_list(actor=user).count(),
+                order=20,
             )
         )
         register_actions(

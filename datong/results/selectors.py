@@ -45,6 +45,12 @@ def disclosure_list(*, actor, box: str = "mine", status: str = "", q: str = "") 
     return qs.order_by("-updated_at")
 
 
+def open_disclosure_count(*, actor) -> int:
+    """Disclosures not yet decided among those the actor may see (their own and, for the
+    office, their institutions')."""
+    return visible_to(actor, Disclosure.objects.exclude(status=DisclosureStatus.DECIDED)).count()
+
+
 def disclosure_get(*, actor, pk: int) -> Disclosure:
     qs = Disclosure.objects.select_related(
         "institution", "department", "created_by", "manager", "industry", "sei", "result"

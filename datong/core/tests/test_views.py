@@ -154,3 +154,18 @@ def test_server_error_page_in_both_languages(rf):
         "code": "server_error",
         "message": "An unexpected error occurred. It has been logged; please try again later.",
     }
+
+
+def test_dashboard_counts_of_the_modules_follow_the_users_reach(client, world):
+    from datong.results import services as results_services
+
+    results_services.disclosure_create(
+        actor=world["staff_b"], institution=world["b"], title="乙的披露"
+    )
+    client.force_login(world["staff_a"])
+    stats = dict((s.key, n) for s, n in client.get(reverse("dashboard")).context["module_stats"])
+    assert stats["disclosures"] == 0  # B's draft is not A's business
+    assert stats["results"] == 0 and stats["ip"] == 0 and stats["deadlines"] == 0
+    client.force_login(world["staff_b"])
+    stats = dict((s.key, n) for s, n in client.get(reverse("dashboard")).context["module_stats"])
+    assert stats["disclosures"] == 1
