@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import inspect
 import os
 import sys
+from collections.abc import Callable
 
 
 def _django():
@@ -150,16 +152,22 @@ def cmd_token_create(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import_results(args: argparse.Namespace) -> int:
+def _import(args: argparse.Namespace, module_path: str, done: Callable[[object], str]) -> int:
+    """``datong import results|patents``: the same steps for both importers.
+
+    Exit codes: 0 everything valid (and written unless --dry-run), 1 any bad row (nothing written
+    without --valid-only), 2 a usage error."""
     if bool(args.file) == bool(args.template):
         print("Give either FILE to import or --template PATH.xlsx.", file=sys.stderr)
         return 2
     _django()
+    from importlib import import_module
+
     from django.core.exceptions import ValidationError
 
     from datong.institutions.models import Institution
-    from datong.results import importer
 
+    importer = import_module(module_path)
     institution = None
     if args.institution:
         institution = Institution.objects.filter(slug=args.institution).first()
@@ -167,7 +175,11 @@ def cmd_import_results(args: argparse.Namespace) -> int:
             print(f"No institution with the short code “{args.institution}”.", file=sys.stderr)
             return 2
     if args.template:
-        importer.write_template(args.template, institution=institution)
+        takes_institution = "institution" in inspect.signature(importer.write_template).parameters
+        if institution is not None and takes_institution:
+            importer.write_template(args.template, institution=institution)
+        else:
+            importer.write_template(args.template)
         print(f"Template written to {args.template}")
         return 0
     if institution is None:
@@ -178,76 +190,15 @@ def cmd_import_results(args: argparse.Namespace) -> int:
         institution = Institution.objects.get()
     try:
         rows = importer.read_rows(args.file)
-    except FileNotFoundError:
-        print(f"No such file: {args.file}", file=sys.stderr)
-        return 2
-    except ValidationError as exc:
-        print("; ".join(exc.messages), file=sys.stderr)
-        return 1
-    try:
         summary = importer.import_rows(
             None, institution, rows, dry_run=args.dry_run, valid_only=args.valid_only
         )
-    except ValidationError as exc:
-        print("; ".join(exc.messages), file=sys.stderr)
-        return 1
-    for problem in summary.errors:
-        print(f"row {problem.row}, {problem.column}: {problem.message}", file=sys.stderr)
-    for problem in summary.warnings:
-        print(f"row {problem.row}, {problem.column} (warning): {problem.message}", file=sys.stderr)
-    if summary.dry_run:
-        outcome = "dry run, nothing written"
-    elif summary.imported:
-        outcome = f"{summary.imported} imported ({summary.numbers[0]} … {summary.numbers[-1]})"
-    else:
-        outcome = "nothing written"
-    print(
-        f"{institution.slug}: {summary.total} rows, {summary.valid} valid, "
-        f"{summary.invalid} with errors; {outcome}."
-    )
-    return 1 if summary.errors else 0
-
-
-def cmd_import_patents(args: argparse.Namespace) -> int:
-    if bool(args.file) == bool(args.template):
-        print("Give either FILE to import or --template PATH.xlsx.", file=sys.stderr)
-        return 2
-    _django()
-    from django.core.exceptions import ValidationError
-
-    from datong.institutions.models import Institution
-    from datong.ip import portfolio_import
-
-    if args.template:
-        portfolio_import.write_template(args.template)
-        print(f"Template written to {args.template}")
-        return 0
-    if args.institution:
-        institution = Institution.objects.filter(slug=args.institution).first()
-        if institution is None:
-            print(f"No institution with the short code “{args.institution}”.", file=sys.stderr)
-            return 2
-    else:
-        count = Institution.objects.count()
-        if count != 1:
-            print(f"Give --institution SLUG: there are {count} institutions.", file=sys.stderr)
-            return 2
-        institution = Institution.objects.get()
-    try:
-        rows = portfolio_import.read_rows(args.file)
     except FileNotFoundError:
         print(f"No such file: {args.file}", file=sys.stderr)
         return 2
     except ValidationError as exc:
         print("; ".join(exc.messages), file=sys.stderr)
         return 1
-    try:
-        summary = portfolio_import.import_rows(
-            None, institution, rows, dry_run=args.dry_run, valid_only=args.valid_only
-        )
-    except ValidationError as exc:
-        print("; ".join(exc.messages), file=sys.stderr)
-        return 1
     for problem in summary.errors:
         print(f"row {problem.row}, {problem.column}: {problem.message}", file=sys.stderr)
     for problem in summary.warnings:
@@ -255,10 +206,7 @@ def cmd_import_patents(args: argparse.Namespace) -> int:
     if summary.dry_run:
         outcome = "dry run, nothing written"
     elif summary.imported:
-        outcome = (
-            f"{summary.imported} families imported "
-            f"({summary.filings} filings, {summary.events} events)"
-        )
+        outcome = done(summary)
     else:
         outcome = "nothing written"
     print(
@@ -266,6 +214,22 @@ def cmd_import_patents(args: argparse.Namespace) -> int:
         f"{summary.invalid} with errors; {outcome}."
     )
     return 1 if summary.errors else 0
+
+
+def cmd_import_results(args: argparse.Namespace) -> int:
+    return _import(
+        args,
+        "datong.results.importer",
+        lambda s: f"{s.imported} imported ({s.numbers[0]} … {s.numbers[-1]})",
+    )
+
+
+def cmd_import_patents(args: argparse.Namespace) -> int:
+    return _import(
+        args,
+        "datong.ip.portfolio_import",
+        lambda s: f"{s.imported} families imported ({s.filings} filings, {s.events} events)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
