@@ -129,6 +129,7 @@ def _register_routers() -> None:
     from datong.ip.api_docket import router as ip_docket_router
     from datong.ip.api_portfolio import router as ip_portfolio_router
     from datong.ip.api_records import router as ip_records_router
+    from datong.market.api import router as market_router
     from datong.providers.api import router as providers_router
     from datong.results.api import router as results_router
 
@@ -140,6 +141,7 @@ def _register_routers() -> None:
     api.add_router("", ip_docket_router)
     api.add_router("", ip_portfolio_router)
     api.add_router("", providers_router)
+    api.add_router("", market_router)
 
 
 _register_routers()

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "datong.results",
     "datong.ip",
     "datong.providers",
+    "datong.market",
 ]
 
 MIDDLEWARE = [

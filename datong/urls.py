@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("datong.results.urls")),
     path("", include("datong.ip.urls")),
     path("", include("datong.providers.urls")),
+    path("", include("datong.market.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
