@@ -48,6 +48,7 @@ from datong.results.models import (
 from . import data
 from .data import CITIES, City
 from .ip import build_ip
+from .market import build_market
 from .results import build_results, build_showcase
 
 DEMO_PASSWORD = "datong-demo"
@@ -1160,6 +1161,7 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
             build_showcase()
             build_provider_profiles(random.Random(seed + 3))
             summary.update(build_ip(random.Random(seed + 2), RESULTS_NOW.date()))
+            summary.update(build_market(random.Random(seed + 4), RESULTS_NOW))
         summary["results"] = Result.objects.count()
         summary["disclosures"] = Disclosure.objects.count()
         audit.record(actor=None, action="demo.load", message=f"size={size} seed={seed}")
