@@ -7,8 +7,6 @@ in the session (as the results import does); the mapping chosen on the preview t
 
 from __future__ import annotations
 
-import re
-import secrets
 from pathlib import Path
 
 from django import forms
@@ -22,15 +20,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from datong.core.exports import export_response
+from datong.core.uploads import EXTENSIONS, PendingUploads
 from datong.institutions.models import Institution
-from datong.results.views_import import _sweep, import_dir, staff_institutions
+from datong.results.views_import import staff_institutions
 
 from . import portfolio, portfolio_import, scoring
 from .selectors import family_get
 
-SESSION_KEY = "ip_portfolio_import"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-EXTENSIONS = (".xlsx", ".csv")
+UPLOADS = PendingUploads("ip_portfolio_import")
 SHOWN = 500
 SHOWN_CANDIDATES = 25
 
@@ -137,43 +134,16 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _path(pending: dict) -> Path:
-    return import_dir() / f"{pending['token']}{pending['ext']}"
-
-
 def _pending(request, token: str | None) -> dict | None:
-    pending = request.session.get(SESSION_KEY)
-    if not pending or not token or not TOKEN_PATTERN.fullmatch(token):
-        return None
-    if not secrets.compare_digest(str(pending.get("token", "")), token):
-        return None
-    if pending.get("ext") not in EXTENSIONS or not _path(pending).is_file():
-        return None
-    return pending
+    return UPLOADS.get(request, token)
 
 
 def _discard(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending and TOKEN_PATTERN.fullmatch(str(pending.get("token", ""))):
-        _path(pending).unlink(missing_ok=True)
+    UPLOADS.discard(request)
 
 
 def _keep(request, upload, institution: Institution) -> dict:
-    _discard(request)
-    import_dir().mkdir(parents=True, exist_ok=True)
-    _sweep()
-    pending = {
-        "token": secrets.token_urlsafe(24),
-        "ext": Path(upload.name).suffix.lower(),
-        "institution": institution.pk,
-        "filename": Path(upload.name).name[:200],
-        "mapping": None,
-    }
-    with _path(pending).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session[SESSION_KEY] = pending
-    return pending
+    return UPLOADS.keep(request, upload, institution=institution.pk, mapping=None)
 
 
 def _institution(request, pending: dict) -> Institution:
@@ -237,7 +207,7 @@ def portfolio_import_page(request):
     institution = form.cleaned_data["institution"]
     pending = _keep(request, form.cleaned_data["file"], institution)
     try:
-        table = portfolio_import.read_table(_path(pending), pending["filename"])
+        table = portfolio_import.read_table(UPLOADS.path(pending), pending["filename"])
     except ValidationError as exc:
         _discard(request)
         form.add_error("file", exc)
@@ -269,7 +239,7 @@ def _step(request):
         institutions=staff_institutions(request.user), initial={"institution": institution}
     )
     try:
-        table = portfolio_import.read_table(_path(pending), pending["filename"])
+        table = portfolio_import.read_table(UPLOADS.path(pending), pending["filename"])
     except ValidationError as exc:
         _discard(request)
         form.add_error(None, exc)
@@ -277,7 +247,7 @@ def _step(request):
     if action == "check":
         mapping = _mapping_from(request, table)
         pending["mapping"] = {str(k): v for k, v in mapping.items()}
-        request.session[SESSION_KEY] = pending
+        request.session[UPLOADS.session_key] = pending
     elif pending.get("mapping") is not None:
         mapping = {int(k): v for k, v in pending["mapping"].items()}
     else:
@@ -317,7 +287,7 @@ def portfolio_import_errors(request, token: str):
         messages.error(request, _("The uploaded file is no longer available; upload it again."))
         return redirect("ip-portfolio-import")
     institution = _institution(request, pending)
-    table = portfolio_import.read_table(_path(pending), pending["filename"])
+    table = portfolio_import.read_table(UPLOADS.path(pending), pending["filename"])
     mapping = (
         {int(k): v for k, v in pending["mapping"].items()}
         if pending.get("mapping") is not None

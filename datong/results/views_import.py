@@ -9,13 +9,9 @@ after a day by the next upload.
 
 from __future__ import annotations
 
-import re
-import secrets
-import time
 from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,20 +22,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from datong.core.permissions import scope_for
+from datong.core.uploads import EXTENSIONS, PendingUploads
+from datong.core.uploads import folder as uploads_folder
 from datong.institutions.models import Institution
 
 from . import importer
 
-SESSION_KEY = "result_import"
-TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{20,64}")
-EXTENSIONS = (".xlsx", ".csv")
-STALE_SECONDS = 24 * 3600
+UPLOADS = PendingUploads("result_import")
 #: Bad rows listed on the page; the full list is a download.
 SHOWN = 500
 
 
-def import_dir() -> Path:
-    return Path(settings.DATA_DIR) / "imports"
+import_dir = uploads_folder
 
 
 def staff_institutions(user):
@@ -78,55 +72,16 @@ class ImportForm(forms.Form):
 # --- the waiting file ---------------------------------------------------------------------
 
 
-def _path(pending: dict) -> Path:
-    return import_dir() / f"{pending['token']}{pending['ext']}"
-
-
 def _pending(request, token: str | None) -> dict | None:
-    """The session's waiting upload, when ``token`` is its token and the file is still there."""
-    pending = request.session.get(SESSION_KEY)
-    if not pending or not token or not TOKEN_PATTERN.fullmatch(token):
-        return None
-    if not secrets.compare_digest(str(pending.get("token", "")), token):
-        return None
-    if pending.get("ext") not in EXTENSIONS or not _path(pending).is_file():
-        return None
-    return pending
+    return UPLOADS.get(request, token)
 
 
 def _discard(request) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if pending and TOKEN_PATTERN.fullmatch(str(pending.get("token", ""))):
-        _path(pending).unlink(missing_ok=True)
-
-
-def _sweep() -> None:
-    """Remove uploads abandoned for more than a day."""
-    cutoff = time.time() - STALE_SECONDS
-    for path in import_dir().glob("*"):
-        try:
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink()
-        except OSError:  # another process got there first
-            pass
+    UPLOADS.discard(request)
 
 
 def _keep(request, upload, institution: Institution) -> dict:
-    _discard(request)
-    folder = import_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    _sweep()
-    pending = {
-        "token": secrets.token_urlsafe(24),
-        "ext": Path(upload.name).suffix.lower(),
-        "institution": institution.pk,
-        "filename": Path(upload.name).name[:200],
-    }
-    with _path(pending).open("wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    request.session[SESSION_KEY] = pending
-    return pending
+    return UPLOADS.keep(request, upload, institution=institution.pk)
 
 
 def _institution(request, pending: dict) -> Institution:
@@ -168,7 +123,7 @@ def result_import(request):
     institution = form.cleaned_data["institution"]
     pending = _keep(request, form.cleaned_data["file"], institution)
     try:
-        rows = importer.read_rows(_path(pending), pending["filename"])
+        rows = importer.read_rows(UPLOADS.path(pending), pending["filename"])
     except ValidationError as exc:
         _discard(request)
         form.add_error("file", exc)
@@ -203,7 +158,7 @@ def _confirm(request):
         institutions=staff_institutions(request.user), initial={"institution": institution}
     )
     try:
-        rows = importer.read_rows(_path(pending), pending["filename"])
+        rows = importer.read_rows(UPLOADS.path(pending), pending["filename"])
     except ValidationError as exc:  # the file was readable a moment ago; be safe anyway
         _discard(request)
         form.add_error(None, exc)
@@ -246,7 +201,7 @@ def result_import_errors(request, token: str):
         messages.error(request, _("The uploaded file is no longer available; upload it again."))
         return redirect("result-import")
     institution = _institution(request, pending)
-    rows = importer.read_rows(_path(pending), pending["filename"])
+    rows = importer.read_rows(UPLOADS.path(pending), pending["filename"])
     problems = importer.validate(rows, institution)
     response = HttpResponse(importer.errors_workbook(problems), content_type=importer.XLSX_TYPE)
     response["Content-Disposition"] = 'attachment; filename="result-import-errors.xlsx"'
