@@ -7,8 +7,6 @@ in the session (as the results import does); the mapping chosen on the preview t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,9 +18,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from datong.core.exports import export_response
-from datong.core.uploads import EXTENSIONS, PendingUploads
+from datong.core.uploads import PendingUploads
 from datong.institutions.models import Institution
-from datong.results.views_import import staff_institutions
+from datong.results.views_import import ImportForm, staff_institutions
 
 from . import portfolio, portfolio_import, scoring
 from .selectors import family_get
@@ -106,10 +104,8 @@ def family_score(request, pk: int):
 # --- import -------------------------------------------------------------------------------
 
 
-class UploadForm(forms.Form):
-    institution = forms.ModelChoiceField(
-        label=gettext_lazy("Institution"), queryset=Institution.objects.none(), empty_label=None
-    )
+class UploadForm(ImportForm):
+    max_bytes = portfolio_import.MAX_BYTES
     file = forms.FileField(
         label=gettext_lazy("File"),
         help_text=gettext_lazy(
@@ -117,21 +113,6 @@ class UploadForm(forms.Form):
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
-
-    def __init__(self, *args, institutions, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["institution"].queryset = institutions
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if Path(upload.name).suffix.lower() not in EXTENSIONS:
-            raise ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
-        if upload.size > portfolio_import.MAX_BYTES:
-            raise ValidationError(
-                _("A file may be at most %(mb)d MB.")
-                % {"mb": portfolio_import.MAX_BYTES // 1024 // 1024}
-            )
-        return upload
 
 
 def _pending(request, token: str | None) -> dict | None:

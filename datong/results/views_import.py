@@ -45,6 +45,10 @@ def staff_institutions(user):
 
 
 class ImportForm(forms.Form):
+    """An institution and an .xlsx/.csv file (shared by the results and the patent imports)."""
+
+    max_bytes = importer.MAX_BYTES
+
     institution = forms.ModelChoiceField(
         label=gettext_lazy("Institution"), queryset=Institution.objects.none(), empty_label=None
     )
@@ -62,9 +66,9 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if Path(upload.name).suffix.lower() not in EXTENSIONS:
             raise ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
-        if upload.size > importer.MAX_BYTES:
+        if upload.size > self.max_bytes:
             raise ValidationError(
-                _("A file may be at most %(mb)d MB.") % {"mb": importer.MAX_BYTES // 1024 // 1024}
+                _("A file may be at most %(mb)d MB.") % {"mb": self.max_bytes // 1024 // 1024}
             )
         return upload
 
