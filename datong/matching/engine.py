@@ -4,8 +4,9 @@ One :class:`HybridIndex` lives in one directory::
 
     DIR/keyword/        tantivy index: ``id`` (raw, stored) and ``body`` (the segmented text,
                         whitespace-tokenized, stored so that hits can explain their key terms)
-    DIR/vectors.npy     float32 matrix, one L2-normalised row per document
-    DIR/meta.json       the document ids in row order, the embedder name and dimension
+    DIR/vectors.f32     raw float32 rows, one L2-normalised row per document, memory-mapped
+    DIR/meta.json       the document ids in row order (None for a deleted row), the embedder
+                        name and dimension
 
 Keyword search, dense search and their reciprocal-rank fusion all return :class:`Hit` objects
 that carry every score and rank, plus the terms the query and the document share (the "why").
@@ -251,6 +252,8 @@ class HybridIndex:
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
         self._matrix = np.zeros((0, self.embedder.dim), dtype=np.float32)
+        self._dead = np.zeros(0, dtype=np.int64)
+        self._meta_mtime = None
         self._load_vectors()
 
     # -- construction -------------------------------------------------------------------
@@ -273,13 +276,22 @@ class HybridIndex:
         return cls(directory, embedder)
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return len(self._rows)
 
     @property
     def ids(self) -> list[str]:
-        return list(self._ids)
+        return [doc_id for doc_id in self._ids if doc_id is not None]
 
     # -- persistence of the dense part ----------------------------------------------------
+    #
+    # The vectors live in one raw float32 file, memory-mapped read-only (processes share the
+    # pages). A write touches only what changes: a replaced row is overwritten in place, a new
+    # row is appended, a deleted row is zeroed and its id set to None (a tombstone that
+    # rebuilding removes). meta.json is rewritten last, atomically; readers size the map from it,
+    # so they never see a row whose id is not yet written.
+
+    def _vector_path(self) -> Path:
+        return self.directory / "vectors.f32"
 
     def _load_vectors(self) -> None:
         meta_path = self.directory / "meta.json"
@@ -291,15 +303,44 @@ class HybridIndex:
                 f"{self.directory} was built with embedder {meta.get('embedder')!r}; "
                 f"open it with the same embedder or rebuild it."
             )
-        self._ids = list(meta["ids"])
-        self._rows = {doc_id: row for row, doc_id in enumerate(self._ids)}
-        self._matrix = np.load(self.directory / "vectors.npy")
+        self._set_ids(list(meta["ids"]))
+        self._map_vectors()
+        self._meta_mtime = meta_path.stat().st_mtime_ns
 
-    def _save_vectors(self) -> None:
-        _write_atomic(self.directory / "vectors.npy", lambda fh: np.save(fh, self._matrix))
+    def _set_ids(self, ids: list[str | None]) -> None:
+        self._ids = ids
+        self._rows = {doc_id: row for row, doc_id in enumerate(ids) if doc_id is not None}
+        self._dead = np.array([r for r, doc_id in enumerate(ids) if doc_id is None], dtype=np.int64)
+
+    def _map_vectors(self) -> None:
+        rows = len(self._ids)
+        if rows:
+            self._matrix = np.memmap(
+                self._vector_path(), dtype=np.float32, mode="r", shape=(rows, self.embedder.dim)
+            )
+        else:
+            self._matrix = np.zeros((0, self.embedder.dim), dtype=np.float32)
+
+    def _write_vectors(
+        self, replaced: dict[int, np.ndarray], appended: list[np.ndarray], *, truncate=False
+    ) -> None:
+        path = self._vector_path()
+        if truncate or not path.exists():
+            path.write_bytes(b"")
+        if replaced:
+            with open(path, "r+b") as fh:
+                for row, vector in sorted(replaced.items()):
+                    fh.seek(row * self.embedder.dim * 4)
+                    fh.write(np.asarray(vector, dtype=np.float32).tobytes())
+        if appended:
+            with open(path, "ab") as fh:
+                fh.write(np.asarray(appended, dtype=np.float32).tobytes())
         meta = {"embedder": self.embedder.name, "dim": self.embedder.dim, "ids": self._ids}
         data = json.dumps(meta, ensure_ascii=False).encode("utf-8")
         _write_atomic(self.directory / "meta.json", lambda fh: fh.write(data))
+        self._meta_mtime = (self.directory / "meta.json").stat().st_mtime_ns
+        self._set_ids(self._ids)
+        self._map_vectors()
 
     # -- writes ---------------------------------------------------------------------------
 
@@ -308,19 +349,23 @@ class HybridIndex:
             self._writer = self._index.writer(heap_size=64_000_000, num_threads=1)
         return self._writer
 
-    def _commit(self) -> None:
-        writer = self._get_writer()
-        writer.commit()
-        writer.wait_merging_threads()
-        self._writer = None  # wait_merging_threads consumes the writer
+    def _commit_keyword(self) -> None:
+        # The writer is kept between commits (and its merges run in the background): an
+        # incremental update costs one commit, not a writer start and a merge wait.
+        self._get_writer().commit()
         self._index.reload()
-        self._save_vectors()
+
+    def close(self) -> None:
+        """Finish background merges and release tantivy's writer lock."""
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
 
     def clear(self) -> None:
         self._get_writer().delete_all_documents()
-        self._ids, self._rows = [], {}
-        self._matrix = np.zeros((0, self.embedder.dim), dtype=np.float32)
-        self._commit()
+        self._commit_keyword()
+        self._ids = []
+        self._write_vectors({}, [], truncate=True)
 
     def add_many(
         self, docs: Iterable[tuple[str, str]], *, vectors: np.ndarray | None = None
@@ -344,20 +389,20 @@ class HybridIndex:
                 raise ValueError("vectors need one row per document and unique ids")
             vectors = _normalise(vectors)
         writer = self._get_writer()
-        new_rows = []
+        replaced: dict[int, np.ndarray] = {}
+        appended: list[np.ndarray] = []
         for doc_id, text, vector in zip(ids, texts, vectors, strict=True):
             writer.delete_documents_by_term("id", doc_id)
             writer.add_document(self._tantivy.Document(id=doc_id, body=" ".join(segment(text))))
             row = self._rows.get(doc_id)
             if row is None:
-                self._rows[doc_id] = len(self._ids) + len(new_rows)
-                new_rows.append(vector)
+                self._rows[doc_id] = len(self._ids)
+                self._ids.append(doc_id)
+                appended.append(vector)
             else:
-                self._matrix[row] = vector
-        if new_rows:
-            self._ids.extend(i for i in ids if self._rows[i] >= len(self._matrix))
-            self._matrix = np.vstack([self._matrix, np.asarray(new_rows, dtype=np.float32)])
-        self._commit()
+                replaced[row] = vector
+        self._commit_keyword()
+        self._write_vectors(replaced, appended)
 
     def add(self, doc_id: str, text: str) -> None:
         """Add a document, or replace the one with the same id."""
@@ -367,16 +412,36 @@ class HybridIndex:
 
     def delete(self, doc_id: str) -> bool:
         """Remove a document; False when there was none with that id."""
-        doc_id = str(doc_id)
-        row = self._rows.pop(doc_id, None)
-        if row is None:
+        return bool(self.delete_many([doc_id]))
+
+    def delete_many(self, doc_ids: Iterable[str]) -> int:
+        """Remove documents (one commit); returns how many were there."""
+        rows = {}
+        writer = None
+        for doc_id in map(str, doc_ids):
+            row = self._rows.get(doc_id)
+            if row is None:
+                continue
+            writer = writer or self._get_writer()
+            writer.delete_documents_by_term("id", doc_id)
+            self._ids[row] = None
+            rows[row] = np.zeros(self.embedder.dim, dtype=np.float32)
+        if rows:
+            self._commit_keyword()
+            self._write_vectors(rows, [])
+        return len(rows)
+
+    @property
+    def tombstones(self) -> int:
+        """Deleted rows still in the vector file (a rebuild drops them)."""
+        return len(self._dead)
+
+    def is_stale(self) -> bool:
+        """True when another process has committed since this one last loaded."""
+        try:
+            return (self.directory / "meta.json").stat().st_mtime_ns != self._meta_mtime
+        except FileNotFoundError:
             return False
-        self._get_writer().delete_documents_by_term("id", doc_id)
-        self._matrix = np.delete(self._matrix, row, axis=0)
-        del self._ids[row]
-        self._rows = {i: r for r, i in enumerate(self._ids)}
-        self._commit()
-        return True
 
     def reload(self) -> None:
         """Pick up changes another process committed."""
@@ -410,11 +475,13 @@ class HybridIndex:
         return [(searcher.doc(addr)["id"][0], float(score)) for score, addr in result.hits]
 
     def _dense(self, query: str, k: int) -> list[tuple[str, float]]:
-        if not len(self._ids) or k <= 0 or not query.strip():
+        if not self._rows or k <= 0 or not query.strip():
             return []
         vector = self.embedder.embed_queries([query])[0]
         sims = self._matrix @ vector
-        k = min(k, len(sims))
+        if len(self._dead):
+            sims[self._dead] = -np.inf
+        k = min(k, len(self._rows))
         top = np.argpartition(-sims, k - 1)[:k]
         top = top[np.argsort(-sims[top], kind="stable")]
         return [(self._ids[i], float(sims[i])) for i in top]

@@ -145,6 +145,23 @@ def test_incremental_add_update_and_delete(tmp_path, embedder):
     again = HybridIndex.open(tmp_path / "idx", embedder)
     assert sorted(again.ids) == sorted(["perovskite", "hydrogen", "sic", "sensor", "laser"])
     assert again.search_hybrid("反渗透膜", 1)[0].id == "laser"
+    # a deleted row stays as a tombstone (zeroed, never returned) until a rebuild
+    assert again.tombstones == 1
+    assert "battery" not in [h.id for h in again.search_dense("锂电池健康状态", 10)]
+
+
+def test_another_handle_sees_commits_and_reuses_a_deleted_id(tmp_path, embedder):
+    writer = HybridIndex.build(tmp_path / "idx", CORPUS[:3], embedder)
+    reader = HybridIndex.open(tmp_path / "idx", embedder)
+    assert not reader.is_stale()
+    writer.delete("perovskite")
+    writer.add("perovskite", "钙钛矿叠层电池的封装工艺")
+    assert reader.is_stale()
+    reader.reload()
+    assert not reader.is_stale()
+    assert len(reader) == 3 and reader.tombstones == 1
+    assert reader.search_dense("钙钛矿叠层电池封装", 1)[0].id == "perovskite"
+    assert (tmp_path / "idx" / "vectors.f32").stat().st_size == 4 * embedder.dim * 4
 
 
 def test_rrf_on_hand_made_lists():
