@@ -124,12 +124,14 @@ def _server_error(request, exc):
 
 def _register_routers() -> None:
     from datong.accounts.api import router as accounts_router
+    from datong.cases.api import router as cases_router
     from datong.institutions.api import router as institutions_router
     from datong.ip.api import router as ip_router
     from datong.ip.api_docket import router as ip_docket_router
     from datong.ip.api_portfolio import router as ip_portfolio_router
     from datong.ip.api_records import router as ip_records_router
     from datong.market.api import router as market_router
+    from datong.matching.api import router as matching_router
     from datong.providers.api import router as providers_router
     from datong.results.api import router as results_router
 
@@ -142,6 +144,8 @@ def _register_routers() -> None:
     api.add_router("", ip_portfolio_router)
     api.add_router("", providers_router)
     api.add_router("", market_router)
+    api.add_router("", matching_router)
+    api.add_router("", cases_router)
 
 
 _register_routers()

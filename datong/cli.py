@@ -86,16 +86,94 @@ def cmd_load_demo(args: argparse.Namespace) -> int:
     call_command("migrate", interactive=False, verbosity=0)
     from datong.demo.loader import database_is_empty, load_demo, print_logins
 
+    loaded = False
     if args.if_empty and not database_is_empty():
         print("The database already holds data; the demo was not loaded again.")
     else:
+        loaded = True
         summary = load_demo(size=args.size, seed=args.seed)
         print(
             "Demo loaded ({size}): {institutions} institutions, {people} people, "
             "{departments} departments, {results} results, {disclosures} disclosures "
             "in {seconds:.1f} s".format(**summary)
         )
+    _build_indexes(everything=loaded)
     print_logins()
+    return 0
+
+
+def _build_indexes(everything: bool) -> None:
+    """Build the search indexes: all of them after a (re)load, else those missing."""
+    from datong.matching import store
+    from datong.matching.documents import available_kinds
+
+    for kind in available_kinds():
+        if everything or store.current_path(kind.name) is None:
+            done = store.rebuild(kind.name)
+            print(
+                f"Search index “{kind.name}” built: {done['documents']} records in "
+                f"{done['seconds']:.1f} s"
+            )
+
+
+def cmd_index_rebuild(args: argparse.Namespace) -> int:
+    _django()
+    from datong.matching import store
+    from datong.matching.documents import available_kinds
+
+    names = [k.name for k in available_kinds()]
+    unknown = [k for k in args.kind if k not in names]
+    if unknown:
+        print(
+            f"Unknown index {', '.join(unknown)}; choose from {', '.join(names)}.", file=sys.stderr
+        )
+        return 2
+    for name in args.kind or names:
+        done = store.rebuild(name)
+        print(
+            f"{name}: {done['documents']} records in {done['seconds']:.1f} s "
+            f"(generation {done['generation']})"
+        )
+    return 0
+
+
+def cmd_index_status(args: argparse.Namespace) -> int:
+    _django()
+    from datong.matching import store
+    from datong.matching.documents import available_kinds
+
+    for kind in available_kinds():
+        info = store.status(kind.name)
+        if not info["built"]:
+            print(f"{kind.name}: not built (run `datong index rebuild`)")
+            continue
+        print(
+            f"{kind.name}: {info['documents']} records, {info['bytes'] / 1e6:.1f} MB, "
+            f"{info['deleted_rows']} deleted rows, built {info['built_at']:%Y-%m-%d %H:%M}"
+        )
+    return 0
+
+
+def cmd_match_export_feedback(args: argparse.Namespace) -> int:
+    _django()
+    from pathlib import Path
+
+    from datong.matching.models import MatchFeedback, TargetKind
+    from datong.matching.selectors import evaluation_set
+
+    if args.target not in TargetKind.values:
+        print(f"--target must be one of {', '.join(TargetKind.values)}", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = evaluation_set(MatchFeedback.objects.all(), args.target)
+    for name, text in files.items():
+        (out / name).write_text(text, encoding="utf-8")
+    print(
+        f"{len(files['queries.jsonl'].splitlines())} queries, "
+        f"{len(files['docs.jsonl'].splitlines())} documents, "
+        f"{len(files['qrels.tsv'].splitlines())} useful pairs written to {out}"
+    )
     return 0
 
 
@@ -417,7 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
         "evaluate",
         help="score keyword, dense and hybrid search on a test collection",
         description="Index DOCS in a temporary directory and print, for keyword-only, "
-        "dense-only and hybrid (reciprocal-rank fusion) search: MRR@10, recall@1/10/100, "
+        "dense-only and hybrid (fused) search: MRR@10, recall@1/10/100, "
         "nDCG@10, index time and p50/p95 query latency. DOCS and QUERIES are JSON Lines "
         '({"id": ..., "text": ...}); QRELS has query_id<TAB>doc_id lines. See docs/matching.md.',
     )
@@ -457,6 +535,33 @@ def build_parser() -> argparse.ArgumentParser:
         "--dense-weight", type=float, default=1.0, help="RRF weight of the dense list"
     )
     evaluate.set_defaults(func=cmd_match_evaluate)
+    export = match_sub.add_parser(
+        "export-feedback",
+        help="write users' match judgements as an evaluation set",
+        description="Write docs.jsonl, queries.jsonl, qrels.tsv (pairs judged useful) and "
+        "judgements.tsv for one kind of match, ready for `datong match evaluate`.",
+    )
+    export.add_argument(
+        "--target",
+        default="listings",
+        help="the kind of match: listings (default), experts, demands or enterprises",
+    )
+    export.add_argument("--out", required=True, metavar="DIR", help="directory to write to")
+    export.set_defaults(func=cmd_match_export_feedback)
+
+    index = sub.add_parser(
+        "index",
+        help="search indexes: rebuild, status",
+        description="The search indexes under the data directory (listings, demands, experts, "
+        "enterprises). A rebuild writes a new generation while the site keeps answering from "
+        "the old one, then switches.",
+    )
+    index_sub = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    rebuild = index_sub.add_parser("rebuild", help="rebuild indexes (all by default)")
+    rebuild.add_argument("kind", nargs="*", help="listings, demands, experts, enterprises")
+    rebuild.set_defaults(func=cmd_index_rebuild)
+    index_status = index_sub.add_parser("status", help="what each index holds")
+    index_status.set_defaults(func=cmd_index_status)
 
     manage = sub.add_parser(
         "manage",

@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "datong.ip",
     "datong.providers",
     "datong.market",
+    "datong.cases",
+    "datong.matching",
 ]
 
 MIDDLEWARE = [
@@ -182,6 +184,10 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- search and matching -----------------------------------------------------------------
+DATONG_INDEX_DIR = Path(env_str("DATONG_INDEX_DIR", str(DATA_DIR / "indexes"))).resolve()
+DATONG_EMBEDDER = env_str("DATONG_EMBEDDER", "use")
 
 # --- e-mail -------------------------------------------------------------------------------
 EMAIL_HOST = env_str("DATONG_EMAIL_HOST")

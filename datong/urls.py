@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("datong.ip.urls")),
     path("", include("datong.providers.urls")),
     path("", include("datong.market.urls")),
+    path("", include("datong.matching.urls")),
+    path("", include("datong.cases.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

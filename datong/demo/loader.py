@@ -38,6 +38,7 @@ from datong.institutions.models import (
 )
 from datong.institutions.regions import province_name
 from datong.institutions.services import DEPARTMENT_FIELDS, INSTITUTION_FIELDS
+from datong.matching.store import updates_paused
 from datong.notifications.services import emails_muted
 from datong.providers.demo import build_provider_profiles
 from datong.results.models import (
@@ -46,9 +47,11 @@ from datong.results.models import (
 )
 
 from . import data
+from .cases import build_cases
 from .data import CITIES, City
 from .ip import build_ip
 from .market import build_market
+from .matching import build_judgements
 from .results import build_results, build_showcase
 
 DEMO_PASSWORD = "datong-demo"
@@ -1157,11 +1160,15 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
         _wipe()
         summary = _Builder(size, seed, password_hash).run()
         summary.update(build_results(random.Random(seed + 1), size, RESULTS_NOW))
-        with emails_muted():  # the demo's people are fictional: no e-mail goes out
+        # The demo's people are fictional: no e-mail goes out; the search indexes are rebuilt
+        # once afterwards instead of one queued update per record.
+        with emails_muted(), updates_paused():
             build_showcase()
             build_provider_profiles(random.Random(seed + 3))
             summary.update(build_ip(random.Random(seed + 2), RESULTS_NOW.date()))
             summary.update(build_market(random.Random(seed + 4), RESULTS_NOW))
+            summary.update(build_cases(random.Random(seed + 5), RESULTS_NOW, size))
+            summary.update(build_judgements(random.Random(seed + 6), RESULTS_NOW))
         summary["results"] = Result.objects.count()
         summary["disclosures"] = Disclosure.objects.count()
         audit.record(actor=None, action="demo.load", message=f"size={size} seed={seed}")

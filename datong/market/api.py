@@ -1,6 +1,6 @@
 # No "from __future__ import annotations": django-ninja must resolve Query[...] under @paginate.
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -10,7 +10,20 @@ from datong.institutions.models import Institution, InstitutionKind
 
 from . import selectors, services
 from .models import DemandStatus
-from .schemas import ContactIn, ContactOut, DemandCreate, DemandOut, DemandPatch, ListingOut
+from .schemas import (
+    ContactIn,
+    ContactOut,
+    DemandCreate,
+    DemandOut,
+    DemandPatch,
+    EnterpriseDetailOut,
+    EnterpriseOut,
+    EnterpriseProfileIn,
+    ExpertDetailOut,
+    ExpertIn,
+    ExpertOut,
+    ListingOut,
+)
 
 router = Router(tags=["market"])
 
@@ -20,6 +33,19 @@ class ListingFilter(Schema):
     institution: str = ""
     readiness: str = ""
     mode: str = ""
+
+
+class ExpertFilter(Schema):
+    q: str = ""
+    institution: str = ""
+    industry: str = ""
+
+
+class EnterpriseFilter(Schema):
+    q: str = ""
+    industry: str = ""
+    region: str = ""
+    size: str = ""
 
 
 class DemandFilter(Schema):
@@ -103,3 +129,88 @@ def demand_update(request: HttpRequest, demand_id: int, payload: DemandPatch):
     if status == DemandStatus.CLOSED:
         item = services.demand_close(actor=request.user, demand=item)
     return item
+
+
+# --- experts ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/market/experts",
+    response=list[ExpertOut],
+    auth=None,
+    summary="Public expert profiles (public)",
+)
+@paginate(PageNumberPagination, page_size=25)
+def experts(request: HttpRequest, filters: Query[ExpertFilter]):
+    return selectors.expert_list_public(**filters.dict())
+
+
+@router.get("/market/experts/me", response=ExpertOut, summary="My expert profile")
+def expert_me(request: HttpRequest):
+    profile = selectors.own_expert_profile(actor=request.user)
+    if profile is None:
+        raise Http404(_("Not found."))
+    return profile
+
+
+@router.put(
+    "/market/experts/me",
+    response=ExpertOut,
+    summary="Create or edit my expert profile; is_public publishes it",
+)
+def expert_me_update(request: HttpRequest, payload: ExpertIn):
+    data = payload.dict(exclude_unset=True)
+    public = data.pop("is_public", None)
+    profile = selectors.own_expert_profile(actor=request.user)
+    if data or profile is None:
+        profile = services.expert_profile_save(actor=request.user, user=request.user, data=data)
+    if public is True and not profile.is_public:
+        profile = services.expert_profile_publish(actor=request.user, profile=profile)
+    elif public is False and profile.is_public:
+        profile = services.expert_profile_unpublish(actor=request.user, profile=profile)
+    return profile
+
+
+@router.get(
+    "/market/experts/{expert_id}",
+    response=ExpertDetailOut,
+    auth=None,
+    summary="One public expert profile, with their listings (public)",
+)
+def expert(request: HttpRequest, expert_id: int):
+    return selectors.expert_get_public(pk=expert_id)
+
+
+# --- enterprises -----------------------------------------------------------------------------
+
+
+@router.get("/market/enterprises", response=list[EnterpriseOut], summary="Enterprises")
+@paginate(PageNumberPagination, page_size=25)
+def enterprises(request: HttpRequest, filters: Query[EnterpriseFilter]):
+    return selectors.enterprise_list(actor=request.user, **filters.dict())
+
+
+@router.get(
+    "/market/enterprises/{slug}",
+    response=EnterpriseDetailOut,
+    summary="One enterprise, with its open demands",
+)
+def enterprise(request: HttpRequest, slug: str):
+    institution = selectors.enterprise_get(actor=request.user, slug=slug)
+    institution.open_demands = list(
+        selectors.enterprise_demands(actor=request.user, institution=institution)
+    )
+    return institution
+
+
+@router.put(
+    "/market/enterprise/profile",
+    response=EnterpriseOut,
+    summary="Describe an enterprise (its own users); ?institution=slug",
+)
+def enterprise_profile(request: HttpRequest, institution: str, payload: EnterpriseProfileIn):
+    item = selectors.enterprise_get(actor=request.user, slug=institution)
+    services.enterprise_profile_save(
+        actor=request.user, institution=item, data=payload.dict(exclude_unset=True)
+    )
+    return selectors.enterprise_get(actor=request.user, slug=institution)

@@ -21,8 +21,11 @@ class MarketConfig(AppConfig):
                 "demand-list",
                 "search",
                 51,
-                prefixes=("demand-",),
+                prefixes=("demand-", "enterprise-"),
             )
+        )
+        register(
+            NavItem("experts", _("Experts"), "expert-list", "people", 52, prefixes=("expert-",))
         )
         register_actions(
             {
@@ -34,5 +37,12 @@ class MarketConfig(AppConfig):
                 "market.demand_create": _("posted the technology demand"),
                 "market.demand_update": _("edited the technology demand"),
                 "market.demand_close": _("closed the technology demand"),
+                "market.expert_create": _("created the expert profile"),
+                "market.expert_update": _("edited the expert profile"),
+                "market.expert_publish": _("made the expert profile public"),
+                "market.expert_unpublish": _("took the expert profile off the public pages"),
+                "market.enterprise_profile_create": _("described the enterprise"),
+                "market.enterprise_profile_update": _("edited the enterprise profile"),
+                "market.enterprise_register": _("registered the enterprise"),
             }
         )

@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from datong.core.models import TimeStampedModel
 from datong.core.permissions import ScopeRule
@@ -96,7 +97,7 @@ class Listing(TimeStampedModel):
 
 
 class DemandStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("demand status", "Open")
     CLOSED = "closed", _("Closed")
 
 
@@ -142,6 +143,9 @@ class Demand(TimeStampedModel):
     )
     region = models.CharField(_("region"), max_length=6, blank=True, choices=province_model_choices)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    #: IPC classes the need falls under, normalised (``H01M 10/052``).
+    ipc_codes = models.JSONField(_("IPC classes"), default=list, blank=True)
+    min_trl = models.PositiveSmallIntegerField(_("readiness needed (TRL)"), null=True, blank=True)
     status = models.CharField(
         _("status"),
         max_length=16,
@@ -169,3 +173,131 @@ class Demand(TimeStampedModel):
     @property
     def audit_institution_id(self) -> int:
         return self.institution_id
+
+
+class ExpertProfile(TimeStampedModel):
+    """A researcher's public expert profile (专家): fields, results and publications."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("person"),
+        on_delete=models.CASCADE,
+        related_name="expert_profile",
+    )
+    institution = models.ForeignKey(
+        Institution,
+        verbose_name=_("institution"),
+        on_delete=models.PROTECT,
+        related_name="expert_profiles",
+    )
+    department = models.ForeignKey(
+        "institutions.Department",
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="expert_profiles",
+    )
+    title = models.CharField(_("professional title"), max_length=100, blank=True)
+    fields = models.TextField(_("research fields"), blank=True)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+    bio = models.TextField(_("biography"), blank=True)
+    #: One publication per line.
+    publications = models.TextField(_("publications"), blank=True)
+    industry = models.ForeignKey(
+        "results.Classification",
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    is_public = models.BooleanField(_("public"), default=False, db_index=True)
+
+    # Public profiles are seen by everyone; an unpublished one by the person and their office.
+    scope_rule = ScopeRule(
+        institution="institution", owner="user", public=Q(is_public=True), staff_only=True
+    )
+
+    class Meta:
+        ordering = ["institution_id", "user__name", "pk"]
+        verbose_name = _("expert profile")
+        verbose_name_plural = _("expert profiles")
+
+    def __str__(self) -> str:
+        return self.user.get_full_name()
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+    @property
+    def publication_list(self) -> list[str]:
+        return [line.strip() for line in self.publications.splitlines() if line.strip()]
+
+    def published_listings(self):
+        """The expert's results on the marketplace: published listings of results they are an
+        inventor of."""
+        return (
+            Listing.objects.filter(
+                status=ListingStatus.PUBLISHED, result__inventors__user_id=self.user_id
+            )
+            .select_related("institution")
+            .distinct()
+            .order_by("-published_at", "-pk")
+        )
+
+
+class EnterpriseSize(models.TextChoices):
+    MICRO = "micro", _("Micro")
+    SMALL = "small", _("Small")
+    MEDIUM = "medium", _("Medium")
+    LARGE = "large", _("Large")
+
+
+#: Small and medium-sized enterprises (中小企业), micro ones included.
+SME_SIZES = frozenset({EnterpriseSize.MICRO, EnterpriseSize.SMALL, EnterpriseSize.MEDIUM})
+
+
+class EnterpriseProfile(TimeStampedModel):
+    """What an enterprise says about itself: industry, size, products and technology interests."""
+
+    institution = models.OneToOneField(
+        Institution,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
+        related_name="enterprise_profile",
+    )
+    industry = models.ForeignKey(
+        "results.Classification",
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    size = models.CharField(
+        _("enterprise size"), max_length=8, choices=EnterpriseSize.choices, blank=True
+    )
+    employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True)
+    main_products = models.TextField(_("main products"), blank=True)
+    tech_fields = models.TextField(_("technology fields of interest"), blank=True)
+
+    # As the enterprise's directory entry: every signed-in user when listed, else its members.
+    scope_rule = ScopeRule(institution="institution", public=Q(institution__is_listed=True))
+
+    class Meta:
+        verbose_name = _("enterprise profile")
+        verbose_name_plural = _("enterprise profiles")
+
+    def __str__(self) -> str:
+        return self.institution.name
+
+    @property
+    def audit_institution_id(self) -> int:
+        return self.institution_id
+
+    @property
+    def is_sme(self) -> bool:
+        return self.size in SME_SIZES

@@ -1,5 +1,8 @@
-"""Search and matching engine: Chinese segmentation, keyword (tantivy) and dense search, fusion.
+"""Search and matching: the engine (Chinese segmentation, keyword and dense search, fusion), the
+site's indexes of listings, demands and experts, ranked matches with their reasons, and the
+users' judgements of them.
 
-A pure library (no Django models): :mod:`datong.matching.engine` builds and queries a
-:class:`~datong.matching.engine.HybridIndex`; :mod:`datong.matching.evaluate` measures it.
+:mod:`~datong.matching.engine` and :mod:`~datong.matching.evaluate` are a pure library (no
+Django); :mod:`~datong.matching.store` keeps the site's indexes under the data directory and
+:mod:`~datong.matching.ranking` turns hits into explained matches.
 """
