@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "datong.market",
     "datong.cases",
     "datong.matching",
+    "datong.poc",
 ]
 
 MIDDLEWARE = [

@@ -172,12 +172,18 @@ def build_market(rng: random.Random, now: dt.datetime) -> dict:
     for m in Membership.objects.filter(role=Role.TECH_MANAGER).select_related("user"):
         managers.setdefault(m.institution_id, []).append(m.user)
     listings = []
+    # The demo office's own university lists most of its results: its pages are the showcase.
+    home = (
+        Membership.objects.filter(user__username="tto")
+        .values_list("institution_id", flat=True)
+        .first()
+    )
     results = Result.objects.filter(
         status__in=[ResultStatus.PROTECTING, ResultStatus.REGISTERED], trl__gte=3
     ).order_by("pk")
     for result in results:
         contacts = managers.get(result.institution_id)
-        if not contacts or rng.random() > 0.3:
+        if not contacts or rng.random() > (0.85 if result.institution_id == home else 0.3):
             continue
         modes = rng.sample([m.value for m in EngagementMode], rng.randint(1, 3))
         published = now - dt.timedelta(days=rng.randint(1, 300))

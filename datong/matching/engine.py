@@ -35,6 +35,9 @@ _STOP_TEXT = """
 STOP_WORDS: frozenset[str] = frozenset(_STOP_TEXT.split())
 
 _WINDOW = 100  # how deep each single list is read before fusion
+#: The dense side reads the first characters of a text only (the keyword side reads it all):
+#: titles and summaries come first, and an embedding's cost grows with the text's length.
+DENSE_CHARS = 512
 
 
 def _is_junk(token: str) -> bool:
@@ -381,7 +384,7 @@ class HybridIndex:
             latest = dict(docs)
             ids = list(latest)
             texts = [latest[i] for i in ids]
-            vectors = self.embedder.embed(texts)
+            vectors = self.embedder.embed([t[:DENSE_CHARS] for t in texts])
         else:
             ids = [doc_id for doc_id, _ in docs]
             texts = [text for _, text in docs]
@@ -477,7 +480,7 @@ class HybridIndex:
     def _dense(self, query: str, k: int) -> list[tuple[str, float]]:
         if not self._rows or k <= 0 or not query.strip():
             return []
-        vector = self.embedder.embed_queries([query])[0]
+        vector = self.embedder.embed_queries([query[:DENSE_CHARS]])[0]
         sims = self._matrix @ vector
         if len(self._dead):
             sims[self._dead] = -np.inf
