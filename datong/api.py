@@ -132,6 +132,10 @@ def _register_routers() -> None:
     from datong.ip.api_records import router as ip_records_router
     from datong.market.api import router as market_router
     from datong.matching.api import router as matching_router
+    from datong.poc.api import router as poc_router
+    from datong.poc.api_overview import router as poc_overview_router
+    from datong.poc.projects.api import router as poc_projects_router
+    from datong.poc.review.api import router as poc_review_router
     from datong.providers.api import router as providers_router
     from datong.results.api import router as results_router
 
@@ -146,6 +150,10 @@ def _register_routers() -> None:
     api.add_router("", market_router)
     api.add_router("", matching_router)
     api.add_router("", cases_router)
+    api.add_router("", poc_router)
+    api.add_router("", poc_overview_router)
+    api.add_router("", poc_review_router)
+    api.add_router("", poc_projects_router)
 
 
 _register_routers()

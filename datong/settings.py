@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "datong.cases",
     "datong.matching",
     "datong.poc",
+    "datong.poc.review",
+    "datong.poc.projects",
 ]
 
 MIDDLEWARE = [

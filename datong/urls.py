@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("datong.market.urls")),
     path("", include("datong.matching.urls")),
     path("", include("datong.cases.urls")),
+    path("", include("datong.poc.urls")),
+    path("", include("datong.poc.review.urls")),
+    path("", include("datong.poc.projects.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -52,6 +52,7 @@ from .data import CITIES, City
 from .ip import build_ip
 from .market import build_market
 from .matching import build_judgements
+from .poc import build_poc
 from .results import build_results, build_showcase
 
 DEMO_PASSWORD = "datong-demo"
@@ -1169,6 +1170,7 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
             summary.update(build_market(random.Random(seed + 4), RESULTS_NOW))
             summary.update(build_cases(random.Random(seed + 5), RESULTS_NOW, size))
             summary.update(build_judgements(random.Random(seed + 6), RESULTS_NOW))
+            summary.update(build_poc(random.Random(seed + 7), RESULTS_NOW, size))
         summary["results"] = Result.objects.count()
         summary["disclosures"] = Disclosure.objects.count()
         audit.record(actor=None, action="demo.load", message=f"size={size} seed={seed}")

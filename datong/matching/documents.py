@@ -1,6 +1,7 @@
 """What the search indexes hold: one kind per indexed model, the records that belong in it and
 the text that represents each. Only public marketplace text is indexed: published listings (the
-office's text for industry, never the disclosure), open demands and public expert profiles."""
+office's text for industry, never the disclosure), open demands, public expert profiles, and
+the public verification resources of proof-of-concept projects."""
 
 from __future__ import annotations
 
@@ -47,6 +48,16 @@ def enterprise_text(profile) -> str:
     )
 
 
+def resource_text(resource) -> str:
+    return _join(
+        resource.name,
+        resource.capabilities,
+        resource.price_terms,
+        resource.booking_terms,
+        resource.certifications,
+    )
+
+
 @dataclass(frozen=True)
 class Kind:
     """One index: ``name`` is also its directory under the index root."""
@@ -90,6 +101,9 @@ KINDS: dict[str, Kind] = {
         enterprise_text,
         {"institution__kind": "enterprise"},
         ("institution",),
+    ),
+    "resources": Kind(
+        "resources", "poc_projects.VerificationResource", resource_text, {"is_public": True}
     ),
 }
 

@@ -19,7 +19,7 @@ from django.utils.translation import pgettext_lazy
 
 from datong.core.models import TimeStampedModel
 from datong.core.permissions import ScopeRule
-from datong.institutions.models import Alliance, Department, Institution
+from datong.institutions.models import Alliance, BilingualName, Department, Institution
 
 
 def money(verbose_name, **kwargs):
@@ -44,7 +44,7 @@ class Stage(models.TextChoices):
     TEN_HUNDRED = "10-100", _("10→100 (from product to scale)")
 
 
-class Programme(TimeStampedModel):
+class Programme(BilingualName, TimeStampedModel):
     """A funder's programme (概念验证计划, 专项基金): budget, funding lines, rubric, eligibility."""
 
     owner = models.ForeignKey(
@@ -126,8 +126,13 @@ class Programme(TimeStampedModel):
     def audit_institution_id(self) -> int:
         return self.owner_id
 
+    @property
+    def stage_labels(self) -> list[str]:
+        labels = dict(Stage.choices)
+        return [str(labels[code]) for code in self.stages if code in labels]
 
-class FundingLine(models.Model):
+
+class FundingLine(BilingualName, models.Model):
     """A kind of money a project can receive (e.g. early R&D, pre-incubation) with its caps."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="funding_lines")
@@ -193,7 +198,7 @@ class CostRule(models.Model):
         return self.get_cost_type_display()
 
 
-class Criterion(models.Model):
+class Criterion(BilingualName, models.Model):
     """One criterion of the programme's scoring rubric; weights are data."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="criteria")
@@ -220,7 +225,7 @@ class CallStatus(models.TextChoices):
     DECIDED = "decided", _("Decided")
 
 
-class Call(TimeStampedModel):
+class Call(BilingualName, TimeStampedModel):
     """A batch or call for applications (申报批次) of a programme."""
 
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="calls")
@@ -253,6 +258,10 @@ class Call(TimeStampedModel):
     @property
     def audit_institution_id(self) -> int:
         return self.programme.owner_id
+
+    def accepts_on(self, day) -> bool:
+        """Open for applications on ``day``: opened by the office and within its dates."""
+        return self.status == CallStatus.OPEN and self.opens_on <= day <= self.closes_on
 
 
 class ApplicationStatus(models.TextChoices):
@@ -331,10 +340,14 @@ class Application(TimeStampedModel):
     agreement_number = models.CharField(_("funding agreement number"), max_length=64, blank=True)
     agreement_signed_on = models.DateField(_("agreement signed"), null=True, blank=True)
 
-    # The applicant and the team see their application; the applicant institution's office and
-    # the programme owner's office see it too (see datong.poc.selectors).
+    # The applicant and the team see their application, and so does the applicant institution's
+    # office (not its other members); the selectors add the programme owner's office
+    # (see datong.poc.selectors).
     scope_rule = ScopeRule(
-        institution="institution", owner=("applicant", "team__user"), distinct=True
+        institution="institution",
+        staff_only=True,
+        owner=("applicant", "team__user"),
+        distinct=True,
     )
 
     class Meta:
@@ -361,6 +374,15 @@ class Application(TimeStampedModel):
     @property
     def programme(self) -> Programme:
         return self.call.programme
+
+    @property
+    def is_editable(self) -> bool:
+        """The applicant may change it: a draft, or one returned for correction."""
+        return self.status in (ApplicationStatus.DRAFT, ApplicationStatus.CORRECTION)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
 
 
 class FundingRequest(models.Model):
