@@ -29,7 +29,8 @@ from the cache and reports the embedding throughput measured on ``--sample`` doc
 ``--stand-in-vectors`` embeds only ``--sample`` documents (their throughput is reported, with the
 time it means for all N) and gives the other rows those vectors again with a little noise: the
 dense scan reads every row whatever it holds, so latency, size and memory are those of real
-vectors; only the hit quality is not measured. ``--dir DIR`` builds in DIR/n<N> and keeps it; by default a temporary directory is removed.
+vectors; only the hit quality is not measured.
+``--dir DIR`` builds in DIR/n<N> and keeps it; by default a temporary directory is removed.
 ``--json`` also prints every figure as one JSON object at the end. Progress goes to stderr.
 The load average is printed at the start and after each N, with a warning when other processes
 were competing for the cores (the timings are then inflated). The exit status is 0 whatever the
