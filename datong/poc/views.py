@@ -682,47 +682,19 @@ def application_detail(request, pk: int):
     return render(request, "poc/application_detail.html", context)
 
 
+#: The page's action names → (the status they move to, the message when done); the moves are
+#: the service's (applications.application_transition).
 ACTIONS = {
-    "submit": (
-        lambda actor, a, note: applications.application_submit(actor=actor, application=a),
-        gettext_lazy("The application was submitted."),
-    ),
+    "submit": (S.SUBMITTED, gettext_lazy("The application was submitted.")),
     "correct": (
-        lambda actor, a, note: applications.application_request_correction(
-            actor=actor, application=a, note=note
-        ),
+        S.CORRECTION,
         gettext_lazy("The application was returned to the applicant for correction."),
     ),
-    "admit": (
-        lambda actor, a, note: applications.application_admit(
-            actor=actor, application=a, note=note
-        ),
-        gettext_lazy("The application was admitted."),
-    ),
-    "reject": (
-        lambda actor, a, note: applications.application_reject(
-            actor=actor, application=a, note=note
-        ),
-        gettext_lazy("The application was rejected at admission."),
-    ),
-    "review": (
-        lambda actor, a, note: applications.application_send_to_review(
-            actor=actor, application=a, note=note
-        ),
-        gettext_lazy("The application is under review."),
-    ),
-    "withdraw": (
-        lambda actor, a, note: applications.application_withdraw(
-            actor=actor, application=a, note=note
-        ),
-        gettext_lazy("The application was withdrawn."),
-    ),
-    "renounce": (
-        lambda actor, a, note: applications.application_renounce(
-            actor=actor, application=a, note=note
-        ),
-        gettext_lazy("You renounced the funding."),
-    ),
+    "admit": (S.ADMITTED, gettext_lazy("The application was admitted.")),
+    "reject": (S.REJECTED, gettext_lazy("The application was rejected at admission.")),
+    "review": (S.UNDER_REVIEW, gettext_lazy("The application is under review.")),
+    "withdraw": (S.WITHDRAWN, gettext_lazy("The application was withdrawn.")),
+    "renounce": (S.RENOUNCED, gettext_lazy("You renounced the funding.")),
 }
 
 
@@ -732,11 +704,13 @@ def application_action(request, pk: int, action: str):
     application = selectors.application_get(actor=request.user, pk=pk)
     if action not in ACTIONS:
         raise Http404(_("Not found."))
-    service, done = ACTIONS[action]
+    to, done = ACTIONS[action]
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        service(request.user, application, note)
+        applications.application_transition(
+            actor=request.user, application=application, to=to, note=note
+        )
     except ValidationError as exc:
         _flash_errors(request, exc)
     else:
