@@ -7,10 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from datong.core import audit
-from datong.core.permissions import require
+from datong.core.permissions import require, scope_for
 
 from .models import MatchFeedback, SourceKind, TargetKind
-from .selectors import match_target
+from .selectors import evaluation_set, match_target
 
 #: Which matches each source kind has.
 TARGETS = {
@@ -76,3 +76,17 @@ def feedback_record(
         changes={"useful": [None if created else not useful, useful]},
     )
     return feedback
+
+
+def feedback_export(*, actor, feedback, target_kind: str) -> dict[str, str]:
+    """The evaluation-set files of *feedback* (already scoped by a selector), and the audit
+    entry saying who took them."""
+    files = evaluation_set(feedback, target_kind)
+    useful = files["qrels.tsv"].count("\n")
+    audit.record(
+        actor=actor,
+        action="matching.feedback_export",
+        message=f"{target_kind}: {useful} useful pairs",
+        institution_id=next(iter(sorted(scope_for(actor).staff_institution_ids)), None),
+    )
+    return files

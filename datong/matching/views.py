@@ -16,10 +16,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from datong.core import audit
 from datong.core.exports import export_response
 from datong.core.pagination import paginate
-from datong.core.permissions import require, scope_for, works_in_an_office
+from datong.core.permissions import require, works_in_an_office
 from datong.institutions.models import Institution, InstitutionKind
 from datong.institutions.regions import province_choices
 from datong.market.models import EngagementMode
@@ -274,17 +273,11 @@ def feedback_export(request):
     if target_kind not in TargetKind.values:
         raise PermissionDenied(_("This kind of match does not exist."))
     _params, qs = _feedback_rows(request)
-    files = selectors.evaluation_set(qs, target_kind)
+    files = services.feedback_export(actor=request.user, feedback=qs, target_kind=target_kind)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
             archive.writestr(name, text)
-    audit.record(
-        actor=request.user,
-        action="matching.feedback_export",
-        message=f"{target_kind}: {files['qrels.tsv'].count(chr(10))} useful pairs",
-        institution_id=next(iter(sorted(scope_for(request.user).staff_institution_ids)), None),
-    )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     stamp = timezone.localdate().isoformat()
     name = f"match-eval-{target_kind}-{stamp}.zip"
