@@ -125,6 +125,8 @@ def _server_error(request, exc):
 def _register_routers() -> None:
     from datong.accounts.api import router as accounts_router
     from datong.cases.api import router as cases_router
+    from datong.deals.api import router as deals_router
+    from datong.deals.income.api import router as income_router
     from datong.institutions.api import router as institutions_router
     from datong.ip.api import router as ip_router
     from datong.ip.api_docket import router as ip_docket_router
@@ -138,6 +140,7 @@ def _register_routers() -> None:
     from datong.poc.review.api import router as poc_review_router
     from datong.providers.api import router as providers_router
     from datong.results.api import router as results_router
+    from datong.ventures.api import router as ventures_router
 
     api.add_router("", accounts_router)
     api.add_router("", institutions_router)
@@ -154,6 +157,9 @@ def _register_routers() -> None:
     api.add_router("", poc_overview_router)
     api.add_router("", poc_review_router)
     api.add_router("", poc_projects_router)
+    api.add_router("", deals_router)
+    api.add_router("", income_router)
+    api.add_router("", ventures_router)
 
 
 _register_routers()

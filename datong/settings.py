@@ -87,6 +87,9 @@ INSTALLED_APPS = [
     "datong.poc",
     "datong.poc.review",
     "datong.poc.projects",
+    "datong.deals",
+    "datong.deals.income",
+    "datong.ventures",
 ]
 
 MIDDLEWARE = [

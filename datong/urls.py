@@ -20,6 +20,9 @@ urlpatterns = [
     path("", include("datong.poc.urls")),
     path("", include("datong.poc.review.urls")),
     path("", include("datong.poc.projects.urls")),
+    path("", include("datong.deals.urls")),
+    path("", include("datong.deals.income.urls")),
+    path("", include("datong.ventures.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -49,11 +49,14 @@ from datong.results.models import (
 from . import data
 from .cases import build_cases
 from .data import CITIES, City
+from .deals import build_deals
+from .income import build_income
 from .ip import build_ip
 from .market import build_market
 from .matching import build_judgements
 from .poc import build_poc
 from .results import build_results, build_showcase
+from .ventures import build_ventures
 
 DEMO_PASSWORD = "datong-demo"
 
@@ -1169,8 +1172,11 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
             summary.update(build_ip(random.Random(seed + 2), RESULTS_NOW.date()))
             summary.update(build_market(random.Random(seed + 4), RESULTS_NOW))
             summary.update(build_cases(random.Random(seed + 5), RESULTS_NOW, size))
+            summary.update(build_deals(random.Random(seed + 8), RESULTS_NOW, size))
+            summary.update(build_income(random.Random(seed + 10), RESULTS_NOW, size))
             summary.update(build_judgements(random.Random(seed + 6), RESULTS_NOW))
             summary.update(build_poc(random.Random(seed + 7), RESULTS_NOW, size))
+            summary.update(build_ventures(random.Random(seed + 9), RESULTS_NOW, size))
         summary["results"] = Result.objects.count()
         summary["disclosures"] = Disclosure.objects.count()
         audit.record(actor=None, action="demo.load", message=f"size={size} seed={seed}")

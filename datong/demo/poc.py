@@ -47,6 +47,8 @@ from datong.poc.projects.models import Project, VerificationResource
 from datong.results.models import Result, ResultStatus
 
 TZ = zoneinfo.ZoneInfo("Asia/Shanghai")
+#: The demo alliance started using Datong in January 2024 (see the loader's history).
+PLATFORM_START = dt.date(2024, 1, 8)
 D = Decimal
 CENT = D("0.01")
 HOME = "jbit"
@@ -72,7 +74,10 @@ class Clock:
         return self.moment
 
     def on(self, day: dt.date, hour: int = 9) -> None:
-        """Go to ``day`` (a later time of the same day when already there)."""
+        """Go to ``day`` (a later time of the same day when already there). Days before the
+        platform's start are entered on its first working day: older contracts, companies and
+        policies are recorded with their own dates, but the audit log starts with the platform."""
+        day = max(day, PLATFORM_START)
         if timezone.localtime(self.moment, TZ).date() != day:
             self.moment = dt.datetime.combine(day, dt.time(hour, 5), tzinfo=TZ)
 

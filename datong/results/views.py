@@ -41,6 +41,7 @@ from .forms import (
 )
 from .models import DisclosureStatus, ResultStatus
 from .reference import grace_period_months
+from .sections import sections_for
 
 LAST_STEP = len(presenters.FORM_STEPS)
 
@@ -708,6 +709,7 @@ def result_detail(request, pk: int):
         "is_staff": scope_for(request.user).is_staff_of(result.institution_id),
         "ip_labels": presenters.ip_labels(),
         "trl_labels": presenters.trl_labels(),
+        "sections": sections_for(request, result),
     }
     return render(request, "results/result_detail.html", context)
 
