@@ -139,6 +139,8 @@ def _register_routers() -> None:
     from datong.poc.projects.api import router as poc_projects_router
     from datong.poc.review.api import router as poc_review_router
     from datong.providers.api import router as providers_router
+    from datong.reports.api import router as reports_router
+    from datong.reports.dashboards.api import router as dashboards_router
     from datong.results.api import router as results_router
     from datong.ventures.api import router as ventures_router
 
@@ -160,6 +162,8 @@ def _register_routers() -> None:
     api.add_router("", deals_router)
     api.add_router("", income_router)
     api.add_router("", ventures_router)
+    api.add_router("", reports_router)
+    api.add_router("", dashboards_router)
 
 
 _register_routers()

@@ -11,6 +11,8 @@ datong import results --template PATH.xlsx         write the import template
 datong import patents FILE [--institution SLUG] [--dry-run] [--valid-only]
                                                    import a patent portfolio (.xlsx or CSV)
 datong import patents --template PATH.xlsx         write the patent import template
+datong report annual --institution SLUG --year YYYY --format docx|xlsx|pdf --output PATH
+                                                   write an institution's annual report
 datong match evaluate --docs D.jsonl --queries Q.jsonl --qrels R.tsv [--k 10] [--json]
                                                    score keyword, dense and hybrid search
 datong manage COMMAND [...]                        any Django management command
@@ -562,6 +564,41 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild.set_defaults(func=cmd_index_rebuild)
     index_status = index_sub.add_parser("status", help="what each index holds")
     index_status.set_defaults(func=cmd_index_status)
+
+    report = sub.add_parser(
+        "report",
+        help="reports: annual",
+        description="Write a report from the records, the same as its page.",
+    )
+    report_sub = report.add_subparsers(dest="report_command", required=True, metavar="REPORT")
+    annual = report_sub.add_parser(
+        "annual",
+        help="the technology-transfer annual report of an institution",
+        description="Write an institution's annual report (科技成果转化年度报告) for a year.",
+    )
+    annual.add_argument("--institution", required=True, metavar="SLUG")
+    annual.add_argument("--year", required=True, type=int, metavar="YYYY")
+    annual.add_argument("--format", required=True, choices=("docx", "xlsx", "pdf"))
+    annual.add_argument("--output", required=True, metavar="PATH")
+    annual.add_argument("--language", default="zh-hans", choices=("zh-hans", "en"))
+    annual.set_defaults(
+        func=lambda a: _manage(
+            [
+                "report",
+                "annual",
+                "--institution",
+                a.institution,
+                "--year",
+                str(a.year),
+                "--format",
+                a.format,
+                "--output",
+                a.output,
+                "--language",
+                a.language,
+            ]
+        )
+    )
 
     manage = sub.add_parser(
         "manage",

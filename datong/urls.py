@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("datong.deals.urls")),
     path("", include("datong.deals.income.urls")),
     path("", include("datong.ventures.urls")),
+    path("", include("datong.reports.urls")),
+    path("", include("datong.reports.dashboards.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -19,25 +19,44 @@ def _filename(stem: str, ext: str) -> str:
     return f"{stem}-{timezone.localdate():%Y%m%d}.{ext}"
 
 
+HEAD_FONT = Font(bold=True, color="FFFFFF")
+HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
+
+
+def write_sheet(sheet, headers: Sequence, rows: Iterable[Sequence], *, freeze: str = "A2") -> None:
+    """A header row in the house colours, the rows, columns as wide as their text (capped)."""
+    sheet.append([str(h) for h in headers])
+    for cell in sheet[1]:
+        cell.font, cell.fill = HEAD_FONT, HEAD_FILL
+    widths = [max(8, len(str(h)) * 2 + 2) for h in headers]
+    for row in rows:
+        values = ["" if v is None else v for v in row]
+        sheet.append(values)
+        for i, value in enumerate(values):
+            if i < len(widths):
+                widths[i] = min(60, max(widths[i], len(str(value)) * 2 + 2))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+    sheet.freeze_panes = freeze
+
+
+def safe_sheet_title(workbook, title: str) -> str:
+    r"""A sheet name Excel accepts (31 characters, no []:*?/\), unique in the workbook."""
+    clean = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(title))[:31] or "Sheet"
+    name, n = clean, 2
+    while name in workbook.sheetnames:
+        suffix = f" ({n})"
+        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    return name
+
+
 def xlsx_response(
     stem: str, title: str, headers: Sequence[str], rows: Iterable[Sequence]
 ) -> HttpResponse:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
     sheet.title = title[:31]
-    sheet.append([str(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-    widths = [len(str(h)) * 2 + 2 for h in headers]
-    for row in rows:
-        values = ["" if v is None else v for v in row]
-        sheet.append(values)
-        for i, value in enumerate(values):
-            widths[i] = min(60, max(widths[i], len(str(value)) * 2 + 2))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
+    write_sheet(sheet, headers, rows)
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX)

@@ -14,8 +14,11 @@ class DealsConfig(AppConfig):
         from datong.core.permissions import scope_for
         from datong.results.sections import Section
         from datong.results.sections import register as register_section
+        from datong.results.timeline import register_kinds
 
         from . import selectors
+
+        register_kinds({"deal.signed": _("Contract signed")})
 
         register_section(
             Section(

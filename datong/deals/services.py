@@ -26,6 +26,7 @@ from datong.core.validation import length_errors
 from datong.institutions.models import Institution, InstitutionKind
 from datong.institutions.regions import PROVINCES
 from datong.results.models import Classification, Result, Scheme
+from datong.results.timeline import append_event
 
 from . import licensing, rules, workdays
 from .models import (
@@ -581,6 +582,16 @@ def contract_sign(
     changes = audit.apply_changes(contract, values, values)
     contract.save()
     audit.record(actor=actor, action="deals.sign", obj=contract, changes=changes)
+    for result in contract.results.all():
+        append_event(
+            result=result,
+            kind="deal.signed",
+            actor=actor,
+            summary=f"{contract.number} · {contract.get_contract_type_display()} · "
+            f"¥{contract.amount:,.2f}",
+            obj=contract,
+            data={"contract_type": contract.contract_type, "amount": str(contract.amount)},
+        )
     return contract
 
 

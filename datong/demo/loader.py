@@ -48,6 +48,7 @@ from datong.results.models import (
 
 from . import data
 from .cases import build_cases
+from .dashboards import build_dashboards
 from .data import CITIES, City
 from .deals import build_deals
 from .income import build_income
@@ -1112,7 +1113,7 @@ def _wipe() -> None:
         model.objects.all().delete()
 
 
-KEEP = {"results.Classification", "core.AuditEntry"}
+KEEP = {"results.Classification", "core.AuditEntry", "reports.ReportTemplate"}
 
 
 def _deletion_order() -> list[type[models.Model]]:
@@ -1177,6 +1178,8 @@ def load_demo(size: str = "small", seed: int = 2018) -> dict:
             summary.update(build_judgements(random.Random(seed + 6), RESULTS_NOW))
             summary.update(build_poc(random.Random(seed + 7), RESULTS_NOW, size))
             summary.update(build_ventures(random.Random(seed + 9), RESULTS_NOW, size))
+            summary.update(build_dashboards(random.Random(seed + 11), RESULTS_NOW, size))
+        summary["institutions"] = Institution.objects.count()
         summary["results"] = Result.objects.count()
         summary["disclosures"] = Disclosure.objects.count()
         audit.record(actor=None, action="demo.load", message=f"size={size} seed={seed}")

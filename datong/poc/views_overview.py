@@ -13,10 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 
-from datong.core.exports import XLSX
+from datong.core.exports import XLSX, write_sheet
 
 from . import overview
 
@@ -222,19 +220,11 @@ def _outcome_sheet(data: dict) -> tuple[str, list, list]:
 
 
 def _write_sheet(sheet, headers: list, rows: list) -> None:
-    sheet.append([str(h) for h in headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="1F4E79")
-    widths = [len(str(h)) * 2 + 2 for h in headers]
-    for row in rows:
-        values = ["" if v is None else (v if isinstance(v, int | float) else _cell(v)) for v in row]
-        sheet.append(values)
-        for i, value in enumerate(values):
-            widths[i] = min(60, max(widths[i], len(str(value)) * 2 + 2))
-    for i, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(i)].width = width
-    sheet.freeze_panes = "A2"
+    write_sheet(
+        sheet,
+        headers,
+        ([v if v is None or isinstance(v, int | float) else _cell(v) for v in row] for row in rows),
+    )
 
 
 def _cell(value):

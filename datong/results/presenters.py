@@ -34,6 +34,7 @@ def register_timeline_kinds() -> None:
             "result.merged_into": gettext_lazy("Merged into another result"),
             "result.merged_from": gettext_lazy("Another result merged in"),
             "result.imported": gettext_lazy("Imported"),
+            "protection.planned": gettext_lazy("Protection planned"),
         }
     )
 

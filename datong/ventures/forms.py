@@ -202,10 +202,10 @@ class RegistrationForm(forms.Form):
 
 class CompleteForm(forms.Form):
     shares_total = forms.DecimalField(
-        label=_("Shares obtained (% of the company)"), max_digits=7, decimal_places=4
+        label=_("Shares obtained (percent of the company)"), max_digits=7, decimal_places=4
     )
     team_percentage = forms.DecimalField(
-        label=_("Team's part (% of the company)"),
+        label=_("Team's part (percent of the company)"),
         max_digits=7,
         decimal_places=4,
         required=False,

@@ -12,8 +12,11 @@ class IncomeConfig(AppConfig):
         from datong.core.navigation import NavItem, register
         from datong.results.sections import Section
         from datong.results.sections import register as register_section
+        from datong.results.timeline import register_kinds
 
         from . import selectors
+
+        register_kinds({"income.distributed": _("Income distributed to the inventors")})
 
         register_section(
             Section(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from datong.core import audit
 from datong.core.permissions import require_staff
 from datong.notifications.services import notify
+from datong.results.timeline import append_event
 
 from . import calc
 from .ledger import with_balance
@@ -201,7 +202,10 @@ def _takings(result, takings, deal_type, *, exclude=None) -> list[tuple[LedgerEn
 
 def _facts(distribution: Distribution, chosen, paid_on: dt.date) -> calc.TaxFacts:
     incomes = [e.date for e, _amount in chosen if e.kind == EntryKind.INCOME]
-    contract = distribution.contract
+    # The contracts the income came from (and the distribution's own): all must be registered.
+    contracts = {e.contract for e, _a in chosen if e.kind == EntryKind.INCOME and e.contract_id}
+    if distribution.contract is not None:
+        contracts.add(distribution.contract)
     facts = distribution.tax_facts or {}
     return calc.TaxFacts(
         ip_types=tuple(distribution.result.ip_types or ()),
@@ -210,7 +214,9 @@ def _facts(distribution: Distribution, chosen, paid_on: dt.date) -> calc.TaxFact
         income_received_on=min(incomes) if incomes else None,
         paid_on=paid_on,
         contract_registered=(
-            bool(contract.registration_number) if contract else facts.get("contract_registered")
+            all(bool(c.registration_number) for c in contracts)
+            if contracts
+            else facts.get("contract_registered")
         ),
         recipients_listed=facts.get("recipients_listed"),
         withheld=facts.get("withheld"),
@@ -540,6 +546,14 @@ def distribution_execute(
             "status": [DistributionStatus.APPROVED, DistributionStatus.EXECUTED],
             "paid_on": [None, paid_on.isoformat()],
         },
+    )
+    append_event(
+        result=distribution.result,
+        kind="income.distributed",
+        actor=actor,
+        summary=f"{distribution.number} · ¥{distribution.team_pool:,.2f}",
+        obj=distribution,
+        data={"team_pool": str(distribution.team_pool), "net_income": str(distribution.net_income)},
     )
     recipients = [r.user for r in distribution.rewards.select_related("user") if r.user_id]
     notify(

@@ -41,7 +41,7 @@ LIST_FILTERS = ("q", "status", "deal_type", "year")
 RULE_KINDS = {
     "reward_floors": gettext_lazy("Reward floors: the team's least share of net income"),
     "main_contributors": gettext_lazy("Main contributors' least part of the team pool"),
-    "tax_half_rate": gettext_lazy("Cash rewards counted at 50 % into wage income"),
+    "tax_half_rate": gettext_lazy("Cash rewards counted at half into wage income"),
     "income_tax_brackets": gettext_lazy("Individual income tax: annual brackets"),
     "equity_reward": gettext_lazy("Equity rewards: no tax on receipt"),
     "equity_deferral": gettext_lazy("Technology contributed for shares: tax deferral"),
@@ -275,12 +275,18 @@ def _distribution_form(request, result, data=None, distribution=None):
             **{f"channel_{k}": r.channel for k, r in rewards.items()},
             **{f"defer_{k}": r.deferral_elected for k, r in rewards.items()},
         }
+    contracts = list(selectors.result_contracts(actor=request.user, result=result))
+    if distribution is None:
+        # The contract the remaining income came from, when it is one contract.
+        sources = {e.contract_id for e in entries if e.kind == "income" and e.remaining > 0}
+        if len(sources) == 1 and None not in sources:
+            initial["contract"] = str(sources.pop())
     form = DistributionForm(
         data,
         initial=initial,
         entries=entries,
         inventors=list(result.inventors.all()),
-        contracts=selectors.result_contracts(actor=request.user, result=result),
+        contracts=contracts,
     )
     return form, book
 

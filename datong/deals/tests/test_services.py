@@ -74,9 +74,9 @@ def test_bad_contracts_are_refused_whole(dw, change, field):
     ("party", "text"),
     [
         ({"region": "990000"}, "GB/T 2260"),
-        ({"entity_type": "777"}, "legal-entity"),
+        ({"entity_type": "777"}, "法人类型"),
         ({"credit_code": "123"}, "18"),
-        ({"name": ""}, "name"),
+        ({"name": ""}, "名称"),
     ],
 )
 def test_bad_parties_are_refused(dw, party, text):
@@ -158,7 +158,7 @@ def test_signing_before_the_announcement_ended_is_refused(dw):
     contract = make_contract(dw, kind="transfer", pricing_method="agreed")
     with Unchanged(), pytest.raises(ValidationError) as exc:
         signed(dw, contract, "2025-10-01")
-    assert "announced" in messages(exc)
+    assert "公示" in messages(exc)
     # Mon 29 Sep 2025: 29, 30 Sep (2); 1–8 Oct off; 9, 10, Sat 11 worked (5); 13–17 (10); 20–24 (15)
     services.contract_announce(actor=dw["office"], contract=contract, start="2025-09-29")
     assert contract.announcement_end == d("2025-10-24")

@@ -461,3 +461,45 @@ def test_statement_lists_a_persons_executed_rewards_of_the_year(iw):
     assert theirs["total"] == D(40000)
     people = selectors.statement_people(actor=w["office"], institution=w["uni"], year=2026)
     assert {p["name"] for p in people} == {"张研", "李工"}
+
+
+def test_registration_is_read_from_the_contracts_the_income_came_from(iw):
+    from datong.deals.models import Contract
+
+    w = iw
+    facts = {"recipients_listed": True, "withheld": True}
+    contract = Contract.objects.create(
+        institution=w["uni"],
+        number="XK-1",
+        title="许可",
+        contract_type="licence",
+        amount=D(200000),
+    )
+    ledger_entry_add(
+        actor=w["office"],
+        result=w["result"],
+        kind="income",
+        category="contract",
+        date=dt.date(2026, 1, 10),
+        amount=D(200000),
+        contract=contract,
+    )
+    unregistered = services.distribution_create(
+        actor=w["office"],
+        result=w["result"],
+        deal_type="licence",
+        decided_on=dt.date(2026, 2, 1),
+        tax_facts={**facts, "contract_registered": True},
+    )
+    # The record wins over a typed fact: the contract is not registered.
+    assert rewards(unregistered)["张研"].taxable == D(60000)
+    services.distribution_cancel(actor=w["office"], distribution=unregistered, reason="重算")
+    Contract.objects.filter(pk=contract.pk).update(registration_number="2026110000001234")
+    registered = services.distribution_create(
+        actor=w["office"],
+        result=w["result"],
+        deal_type="licence",
+        decided_on=dt.date(2026, 2, 1),
+        tax_facts=facts,
+    )
+    assert rewards(registered)["张研"].taxable == D(30000)
