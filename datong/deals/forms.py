@@ -183,7 +183,7 @@ class AnnounceForm(forms.Form):
         help_text=_("At least %(n)d working days; public holidays do not count.")
         % {"n": rules.minimum_announcement_days()},
     )
-    url = forms.URLField(label=_("Announcement page"), required=False)
+    url = forms.URLField(label=_("Announcement page"), required=False, assume_scheme="https")
 
 
 class SignForm(forms.Form):

@@ -125,3 +125,52 @@ def audit_changes(entry) -> list[tuple[str, str, str, bool]]:
             (label, _display_value(field, old), _display_value(field, new), old is not None)
         )
     return rows
+
+
+# --- numbers as offices write them (the same in Chinese and English) -------------------------
+
+
+def _decimal(value):
+    from decimal import Decimal, InvalidOperation
+
+    if value in (None, ""):
+        return None
+    try:
+        return Decimal(str(value))
+    except InvalidOperation:
+        return None
+
+
+@register.filter
+def money(value) -> str:
+    """1234567.8 → 1,234,567.80; an empty value is a dash."""
+    number = _decimal(value)
+    if number is None:
+        return "—" if value in (None, "") else str(value)
+    return f"{number:,.2f}"
+
+
+@register.filter
+def yuan(value) -> str:
+    """¥1,234,567.80; an empty value is a dash."""
+    number = _decimal(value)
+    return "—" if number is None else f"¥{number:,.2f}"
+
+
+@register.filter
+def wan(value) -> str:
+    """An amount in 10,000 yuan (万元): 150.00."""
+    number = _decimal(value)
+    return "—" if number is None else f"{number / 10000:,.2f}"
+
+
+@register.filter
+def pct(value) -> str:
+    """Decimal("60.00") → 60; Decimal("12.5000") → 12.5; an empty value is a dash."""
+    number = _decimal(value)
+    if number is None:
+        return "—" if value in (None, "") else str(value)
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text

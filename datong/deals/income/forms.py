@@ -208,7 +208,8 @@ class DistributionForm(forms.Form):
                 decimal_places=2,
                 min_value=Decimal("0"),
                 required=False,
-                initial=entry.remaining,
+                # Two places on every database (SQLite returns the sum without them).
+                initial=Decimal(entry.remaining).quantize(Decimal("0.01")),
                 widget=forms.NumberInput(MONEY),
             )
         for inventor in self.inventors:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 from django.utils.translation import get_language
 
+from datong.core.templatetags.datong import wan, yuan
 from datong.institutions.regions import province_name
 
 from .. import licensing, rules
@@ -14,20 +15,8 @@ from .. import licensing, rules
 register = template.Library()
 
 
-@register.filter
-def yuan(value) -> str:
-    """¥1,234,567.80; an empty value stays a dash."""
-    if value in (None, ""):
-        return "—"
-    return f"¥{Decimal(value):,.2f}"
-
-
-@register.filter
-def wan(value) -> str:
-    """An amount in 10,000 yuan (万元): 150.00."""
-    if value in (None, ""):
-        return "—"
-    return f"{Decimal(value) / 10000:,.2f}"
+register.filter("yuan", yuan)
+register.filter("wan", wan)
 
 
 @register.filter

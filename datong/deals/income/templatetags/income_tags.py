@@ -4,38 +4,17 @@ marks of a tax condition."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.utils.translation import gettext as _
+
+from datong.core.templatetags.datong import money, pct
 
 register = template.Library()
 
 
-@register.filter
-def money(value) -> str:
-    """1234567.8 → 1,234,567.80; an empty value is a dash."""
-    if value in (None, ""):
-        return "—"
-    try:
-        return f"{Decimal(str(value)):,.2f}"
-    except InvalidOperation:
-        return str(value)
-
-
-@register.filter
-def pct(value) -> str:
-    """Decimal("60.00") → 60; Decimal("12.5000") → 12.5."""
-    if value in (None, ""):
-        return "—"
-    try:
-        number = Decimal(str(value))
-    except InvalidOperation:
-        return str(value)
-    text = f"{number:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
+# The house's number filters, under the names these templates use.
+register.filter("money", money)
+register.filter("pct", pct)
 
 
 @register.filter

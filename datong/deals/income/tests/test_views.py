@@ -150,7 +150,7 @@ def test_create_approve_execute_through_the_pages(client, iw):
     c = client_for(client, w["office"])
     url = reverse("income-distribution-create", args=[w["result"].pk])
     form = c.get(url).content.decode()
-    assert f'name="take_{income.pk}" value="1000000"' in form
+    assert f'name="take_{income.pk}" value="1000000.00"' in form
     data = {
         "deal_type": "licence",
         "decided_on": "2026-04-01",
