@@ -4,8 +4,6 @@ university, enterprises) plus industries for fields of use and helpers to make c
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 from decimal import Decimal
 
 import pytest
@@ -86,18 +84,3 @@ def dw(world):  # noqa: F811
         institution=world["other"], number="O-1", title="乙大学成果"
     )
     return world
-
-
-@pytest.fixture
-def income_calls(monkeypatch):
-    """The lead's ``record_payment_income`` when it exists; until then a stand-in that records
-    its calls (so the call from ``payment_record`` is still checked)."""
-    try:
-        import datong.deals.income.ledger  # noqa: F401
-    except ImportError:
-        calls: list = []
-        module = types.ModuleType("datong.deals.income.ledger")
-        module.record_payment_income = lambda *, actor, payment: calls.append(payment)
-        monkeypatch.setitem(sys.modules, "datong.deals.income.ledger", module)
-        return calls
-    return None

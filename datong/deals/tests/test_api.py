@@ -19,7 +19,7 @@ def post(client, url, payload, method="post", **auth):
     )
 
 
-def test_the_office_runs_a_contract_through_the_api(client, dw, income_calls):
+def test_the_office_runs_a_contract_through_the_api(client, dw):
     auth = bearer(dw["office"])
     payload = {
         "number": "API-1",

@@ -23,7 +23,7 @@ def get(client, url, lang="zh-hans", **params):
 
 
 @pytest.mark.parametrize("lang", ["zh-hans", "en"])
-def test_the_pages_render_in_both_languages(client, dw, lang, income_calls):
+def test_the_pages_render_in_both_languages(client, dw, lang):
     contract = make_contract(dw, kind="transfer", pricing_method="agreed")
     services.contract_announce(actor=dw["office"], contract=contract, start="2026-09-28")
     licence = make_contract(dw, number="HT-L")
@@ -174,7 +174,7 @@ def test_the_free_to_license_check(client, dw):
     assert "Free" in body and "HT-A" not in body
 
 
-def test_recording_money_on_the_page(client, dw, income_calls):
+def test_recording_money_on_the_page(client, dw):
     contract = signed(dw, make_contract(dw))
     client.force_login(dw["office"])
     with Unchanged():
