@@ -42,6 +42,17 @@ class DealsConfig(AppConfig):
                 prefixes=("deal-",),
             )
         )
+        register(
+            NavItem(
+                "licensee",
+                _("Royalty reports"),
+                "deal-licensee",
+                "file",
+                53,
+                visible=selectors.is_a_licensee,
+                prefixes=("deal-licensee",),
+            )
+        )
         dashboard.register(
             dashboard.Stat(
                 "deals-overdue",

@@ -269,6 +269,24 @@ class RoyaltyReportForm(forms.Form):
         self.fields["term"].choices = [(str(t.pk), f"{t.royalty_rate}%") for t in terms]
 
 
+class LicenseeReportForm(forms.Form):
+    """A licensee's own sales report: the royalty falls due 30 days after the period."""
+
+    DUE_DAYS = 30
+
+    term = forms.ChoiceField(label=_("Royalty term"))
+    period_start = _date(_("Period from"))
+    period_end = _date(_("Period until"))
+    sales = _money(_("Reported sales (yuan)"), min_value=0)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, terms=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].choices = [
+            (str(t.pk), f"{t.label or t.get_kind_display()} · {t.royalty_rate}%") for t in terms
+        ]
+
+
 class PaymentForm(forms.Form):
     received_on = _date(_("Received on"))
     amount = _money(_("Amount (yuan)"))

@@ -27,6 +27,7 @@ from .models import (
     ContractStatus,
     Exclusivity,
     LicenceGrant,
+    PartyRole,
     PaymentTerm,
     TermKind,
 )
@@ -344,3 +345,40 @@ def status_counts(qs: QuerySet[Contract]) -> dict[str, int]:
     from django.db.models import Count
 
     return dict(qs.order_by().values_list("status").annotate(n=Count("pk")))
+
+
+# --- the licensee's side ----------------------------------------------------------------------
+
+
+def licensee_contracts(*, actor) -> QuerySet[Contract]:
+    """Signed contracts with a running royalty whose licensee is one of the actor's
+    enterprises: what its users report sales under. Nothing else of the contract is shown."""
+    from .services import licensee_institution_ids
+
+    ids = licensee_institution_ids(actor)
+    if not ids:
+        return Contract.objects.none()
+    return (
+        Contract.objects.filter(
+            parties__role=PartyRole.BUYER,
+            parties__institution_id__in=ids,
+            status__in=MONEY_STATUSES,
+            terms__kind=TermKind.ROYALTY,
+        )
+        .distinct()
+        .select_related("institution")
+        .prefetch_related("royalty_reports", "terms")
+        .order_by("-signed_on", "pk")
+    )
+
+
+def licensee_contract_get(*, actor, pk) -> Contract:
+    try:
+        return licensee_contracts(actor=actor).get(pk=pk)
+    except (Contract.DoesNotExist, ValueError) as exc:
+        raise Http404(_("Not found.")) from exc
+
+
+def is_a_licensee(user) -> bool:
+    """For the menu: the user reports royalties under at least one contract."""
+    return licensee_contracts(actor=user).exists()

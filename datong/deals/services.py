@@ -15,16 +15,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from datong.accounts.models import User
 from datong.core import audit
-from datong.core.permissions import require_staff, scope_for
+from datong.core.permissions import require, require_staff, scope_for
 from datong.core.roles import Role
 from datong.core.validation import length_errors
 from datong.institutions.models import Institution, InstitutionKind
 from datong.institutions.regions import PROVINCES
+from datong.notifications.services import notify
 from datong.results.models import Classification, Result, Scheme
 from datong.results.timeline import append_event
 
@@ -1015,8 +1017,14 @@ def royalty_report_record(
     reported_on=None,
     note: str = "",
 ) -> RoyaltyReport:
-    """A licensee's sales report for one period; the royalty it owes is computed."""
-    require_staff(actor, contract.institution_id)
+    """A licensee's sales report for one period; the royalty it owes is computed. The office
+    records it, or the licensee's own users submit it (the office is told)."""
+    by_licensee = not scope_for(actor).is_staff_of(contract.institution_id)
+    if by_licensee:
+        require(
+            is_licensee(actor, contract),
+            _("Only the institution's office or the licensee may report royalties."),
+        )
     _lock(contract)
     _require_money_status(contract, "sales")
     if term is None or term.contract_id != contract.pk or term.kind != TermKind.ROYALTY:
@@ -1058,8 +1066,49 @@ def royalty_report_record(
             "royalty": [None, str(report.royalty)],
             "due_on": [None, due_on.isoformat()],
         },
+        message=_("Submitted by the licensee") if by_licensee else "",
     )
+    if by_licensee:
+        notify(
+            users=_office_people(contract),
+            title=_("%(licensee)s reported sales of %(period)s under %(number)s")
+            % {
+                "licensee": actor.get_full_name() or actor.get_username(),
+                "period": f"{period_start}–{period_end}",
+                "number": contract.number,
+            },
+            body=_("Sales %(sales)s yuan, royalty %(royalty)s yuan, due %(due)s.")
+            % {"sales": f"{sales:,.2f}", "royalty": f"{report.royalty:,.2f}", "due": due_on},
+            url=reverse("deal-detail", args=[contract.pk]),
+            actor=actor,
+        )
     return report
+
+
+def licensee_institution_ids(user) -> list[int]:
+    """The enterprises where ``user`` holds the enterprise-user role."""
+    scope = scope_for(user)
+    return [i for i in scope.roles if scope.has_role(i, Role.ENTERPRISE_USER)]
+
+
+def is_licensee(user, contract: Contract) -> bool:
+    """``user`` works for an enterprise that is the buyer / licensee party of ``contract``."""
+    ids = licensee_institution_ids(user)
+    return (
+        bool(ids) and contract.parties.filter(role=PartyRole.BUYER, institution_id__in=ids).exists()
+    )
+
+
+def _office_people(contract: Contract) -> list:
+    """The contract's manager, or else the institution's transfer-office staff."""
+    if contract.manager_id:
+        return [contract.manager]
+    return list(
+        User.objects.filter(
+            memberships__institution_id=contract.institution_id,
+            memberships__role=Role.TTO_STAFF,
+        ).distinct()
+    )
 
 
 @transaction.atomic

@@ -32,6 +32,7 @@ urlpatterns = [
     path("deals/contracts/<int:pk>/royalties/", views.deal_royalty_add, name="deal-royalty-add"),
     path("deals/contracts/<int:pk>/payments/", views.deal_payment_add, name="deal-payment-add"),
     path("deals/receivables/", views.deal_receivables, name="deal-receivables"),
+    path("deals/royalty-reports/", views.licensee_reports, name="deal-licensee"),
     path(
         "deals/results/<int:result_id>/licences/",
         views.result_licences,

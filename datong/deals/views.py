@@ -30,6 +30,7 @@ from .forms import (
     CheckForm,
     ContractForm,
     GrantForm,
+    LicenseeReportForm,
     PartyFormSet,
     PaymentForm,
     ReachForm,
@@ -746,3 +747,60 @@ def result_licences(request, result_id: int):
     if request.htmx:
         return render(request, "deals/partials/licence_check.html", context)
     return render(request, "deals/result_licences.html", context)
+
+
+# --- the licensee's royalty reports ------------------------------------------------------------
+
+
+@login_required
+def licensee_reports(request):
+    """A licensee's contracts with a running royalty: its reports and a form for the next one."""
+    contracts = list(selectors.licensee_contracts(actor=request.user))
+    if not contracts:
+        raise Http404(_("Not found."))
+    chosen, form = None, None
+    if request.method == "POST":
+        chosen = selectors.licensee_contract_get(
+            actor=request.user, pk=request.POST.get("contract")
+        )
+        terms = [t for t in chosen.terms.all() if t.kind == TermKind.ROYALTY]
+        form = LicenseeReportForm(request.POST, terms=terms)
+        if form.is_valid():
+            data = form.cleaned_data
+            term = next((t for t in terms if str(t.pk) == data["term"]), None)
+            try:
+                services.royalty_report_record(
+                    actor=request.user,
+                    contract=chosen,
+                    term=term,
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    sales=data["sales"],
+                    due_on=data["period_end"] + dt.timedelta(days=LicenseeReportForm.DUE_DAYS),
+                    note=data.get("note") or "",
+                )
+            except ValidationError as exc:
+                attach_errors(form, exc)
+            else:
+                messages.success(request, _("Your sales report was sent to the licensor."))
+                return redirect("deal-licensee")
+    rows = []
+    for contract in contracts:
+        terms = [t for t in contract.terms.all() if t.kind == TermKind.ROYALTY]
+        bound = form if chosen is not None and chosen.pk == contract.pk else None
+        rows.append(
+            {
+                "contract": contract,
+                "terms": terms,
+                "reports": sorted(
+                    contract.royalty_reports.all(), key=lambda r: r.period_start, reverse=True
+                ),
+                "form": bound or LicenseeReportForm(terms=terms),
+            }
+        )
+    return render(
+        request,
+        "deals/licensee.html",
+        {"rows": rows, "due_days": LicenseeReportForm.DUE_DAYS},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -442,8 +442,105 @@ def build_deals(rng: random.Random, now: dt.datetime, size: str = "small") -> di
             if actor is None:
                 institution, actor = home, people[home.pk]
             builder.contract(institution, actor, results[institution.pk])
+        _demo_licensee(builder, home, people[home.pk], results[home.pk])
     counts = dict(builder.counts)
     counts["contracts_signed"] = Contract.objects.filter(
         status__in=(ContractStatus.SIGNED, ContractStatus.COMPLETED)
     ).count()
     return counts
+
+
+def _demo_licensee(builder: _Builder, home: Institution, actor, results) -> None:
+    """The demo enterprise holds a non-exclusive licence with a running royalty of the home
+    university and reports its half-year sales itself (`/deals/royalty-reports/`)."""
+    from datong.deals.selectors import licensee_contracts
+
+    member = (
+        Membership.objects.filter(user__username="enterprise", role=Role.ENTERPRISE_USER)
+        .select_related("user", "institution")
+        .first()
+    )
+    if member is None or not results or licensee_contracts(actor=member.user).exists():
+        return
+    rng, enterprise = builder.rng, member.institution
+    result = results[len(results) // 3]
+    prepared = _add_months(builder.today, -20)
+    builder.at(prepared)
+    contract = services.contract_create(
+        actor=actor,
+        institution=home,
+        data={
+            "number": builder.number(home, "licence", prepared.year),
+            "title": f"“{result.title[:60]}”{SUFFIX['licence']}",
+            "contract_type": "licence",
+            "pricing_method": "listed",
+            "exclusivity": "non_exclusive",
+            "amount": D("300000.00"),
+            "manager": _manager(home),
+            "note": "挂牌交易，普通许可，入门费加销售提成。",
+        },
+        parties=[{**builder.party(enterprise), "is_sme": True}],
+        results=[result],
+    )
+    builder.counts["contracts"] += 1
+    sign_on = prepared + dt.timedelta(days=20)
+    ends_on = _add_months(sign_on, 60)
+    builder.grants(contract, actor, result, sign_on, ends_on, "non_exclusive")
+    services.payment_term_add(
+        actor=actor,
+        contract=contract,
+        data={
+            "kind": "instalment",
+            "label": "入门费",
+            "amount": D("300000.00"),
+            "due_on": sign_on + dt.timedelta(days=30),
+        },
+    )
+    term = services.payment_term_add(
+        actor=actor,
+        contract=contract,
+        data={"kind": "royalty", "label": "销售提成", "royalty_rate": D("3")},
+    )
+    builder.at(sign_on)
+    services.contract_sign(actor=actor, contract=contract, signed_on=sign_on)
+    first = contract.terms.get(kind=TermKind.INSTALMENT)
+    builder.at(sign_on + dt.timedelta(days=25))
+    services.payment_record(
+        actor=actor,
+        contract=contract,
+        term=first,
+        received_on=sign_on + dt.timedelta(days=25),
+        amount=D("300000.00"),
+        reference=f"HX{sign_on:%Y%m%d}0001",
+    )
+    builder.counts["payments"] += 1
+    start = sign_on
+    while True:  # the licensee's own half-year reports, each paid by its due date
+        end = _add_months(start, 6) - dt.timedelta(days=1)
+        reported = end + dt.timedelta(days=rng.randint(5, 15))
+        if reported > builder.today:
+            break
+        builder.at(reported)
+        report = services.royalty_report_record(
+            actor=member.user,
+            contract=contract,
+            term=term,
+            period_start=start,
+            period_end=end,
+            sales=D(rng.randint(180, 420)) * 10000,
+            due_on=end + dt.timedelta(days=30),
+            reported_on=reported,
+        )
+        builder.counts["royalty_reports"] += 1
+        paid = min(report.due_on - dt.timedelta(days=rng.randint(0, 8)), builder.today)
+        builder.at(paid)
+        services.payment_record(
+            actor=actor,
+            contract=contract,
+            term=term,
+            received_on=paid,
+            amount=report.royalty,
+            reference=f"HX{paid:%Y%m%d}{rng.randint(1000, 9999)}",
+        )
+        builder.counts["payments"] += 1
+        start = end + dt.timedelta(days=1)
