@@ -159,14 +159,24 @@ def dw(db):
     )
     MatchCase.objects.filter(pk=case.pk).update(created_at=at("2023-07-01"))
 
-    c1 = contract(uni, "C1", "licence", "2023-03-01", "100000", results=[r1], buyers=["320500"])
-    c2 = contract(uni, "C2", "transfer", "2024-06-01", "250000", "completed", [r2], ["440000"])
-    contract(
-        uni, "C3", "development", "2024-09-10", "50000", results=[r1], buyers=["320000", "320100"]
+    c1 = contract(
+        uni, "甲合同-01", "licence", "2023-03-01", "100000", results=[r1], buyers=["320500"]
     )
-    contract(uni, "C4", "licence", "", "999", "draft", [r1], ["320000"])
-    c5 = contract(uni, "C5", "licence", "2022-12-30", "777", buyers=["110000"])
-    other = contract(uni2, "X1", "transfer", "2024-01-05", "1000000", buyers=["310000"])
+    c2 = contract(
+        uni, "甲合同-02", "transfer", "2024-06-01", "250000", "completed", [r2], ["440000"]
+    )
+    contract(
+        uni,
+        "甲合同-03",
+        "development",
+        "2024-09-10",
+        "50000",
+        results=[r1],
+        buyers=["320000", "320100"],
+    )
+    contract(uni, "甲合同-04", "licence", "", "999", "draft", [r1], ["320000"])
+    c5 = contract(uni, "甲合同-05", "licence", "2022-12-30", "777", buyers=["110000"])
+    other = contract(uni2, "乙合同-01", "transfer", "2024-01-05", "1000000", buyers=["310000"])
     for item, day, amount in (
         (c1, "2023-05-01", "40000"),
         (c1, "2024-01-10", "60000"),
