@@ -25,6 +25,7 @@ from .models import (
     ZERO,
     Contract,
     ContractStatus,
+    ContractType,
     Exclusivity,
     LicenceGrant,
     PartyRole,
@@ -382,3 +383,16 @@ def licensee_contract_get(*, actor, pk) -> Contract:
 def is_a_licensee(user) -> bool:
     """For the menu: the user reports royalties under at least one contract."""
     return licensee_contracts(actor=user).exists()
+
+
+def equity_contracts(
+    *, actor, institution_id: int, unused_only: bool = False
+) -> QuerySet[Contract]:
+    """The institution's equity-investment contracts the actor may see (newest first); with
+    ``unused_only`` those no equity investment records yet."""
+    qs = visible_contracts(actor=actor).filter(
+        institution_id=institution_id, contract_type=ContractType.EQUITY
+    )
+    if unused_only:
+        qs = qs.filter(equity_investment__isnull=True)
+    return qs.order_by("-pk")

@@ -9,6 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from datong.core.permissions import require_staff, scope_for
+from datong.deals import selectors as deal_selectors
 from datong.institutions.models import Institution
 
 from . import selectors, services
@@ -221,11 +222,11 @@ def investment_create(request: HttpRequest, company_id: int, payload: Investment
     item = _company(request, company_id)
     contract = None
     if payload.contract is not None:
-        from datong.deals.models import Contract
-
-        contract = Contract.objects.filter(
-            pk=payload.contract, institution_id=item.institution_id
-        ).first()
+        contract = (
+            deal_selectors.equity_contracts(actor=request.user, institution_id=item.institution_id)
+            .filter(pk=payload.contract)
+            .first()
+        )
         if contract is None:
             raise ValidationError({"contract": _("Choose an equity-investment contract.")})
     investment = services.equity_investment_create(

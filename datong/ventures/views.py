@@ -16,6 +16,7 @@ from datong.core.exports import export_response
 from datong.core.forms import attach_errors
 from datong.core.pagination import paginate
 from datong.core.permissions import require, require_staff, scope_for
+from datong.deals import selectors as deal_selectors
 from datong.institutions.models import Institution
 from datong.institutions.regions import province_name
 from datong.providers.models import ProviderProfile
@@ -243,13 +244,9 @@ def _detail(request, company, status=200, **forms):
     table = selectors.cap_table(company, on)
     contracts = []
     if office:
-        from datong.deals.models import Contract, ContractType
-
-        contracts = Contract.objects.filter(
-            institution_id=company.institution_id,
-            contract_type=ContractType.EQUITY,
-            equity_investment__isnull=True,
-        ).order_by("-pk")[:50]
+        contracts = deal_selectors.equity_contracts(
+            actor=request.user, institution_id=company.institution_id, unused_only=True
+        )[:50]
     allowed = services.allowed_states(company)
     context = {
         "company": company,
@@ -417,10 +414,8 @@ def round_add(request, pk: int):
 def investment_start(request, pk: int):
     company = selectors.company_get(actor=request.user, pk=pk)
     require_staff(request.user, company.institution_id)
-    from datong.deals.models import Contract
-
     contracts = list(
-        Contract.objects.filter(institution_id=company.institution_id, contract_type="equity")
+        deal_selectors.equity_contracts(actor=request.user, institution_id=company.institution_id)
     )
     form = f.InvestmentStartForm(request.POST, contracts=contracts)
     if form.is_valid():
