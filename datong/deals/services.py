@@ -1070,7 +1070,7 @@ def royalty_report_record(
     )
     if by_licensee:
         notify(
-            users=_office_people(contract),
+            users=contract_contacts(contract),
             title=_("%(licensee)s reported sales of %(period)s under %(number)s")
             % {
                 "licensee": actor.get_full_name() or actor.get_username(),
@@ -1099,14 +1099,15 @@ def is_licensee(user, contract: Contract) -> bool:
     )
 
 
-def _office_people(contract: Contract) -> list:
-    """The contract's manager, or else the institution's transfer-office staff."""
-    if contract.manager_id:
+def contract_contacts(contract: Contract) -> list:
+    """Who hears about a contract: its manager, or else the institution's transfer-office staff."""
+    if contract.manager_id and contract.manager.is_active:
         return [contract.manager]
     return list(
         User.objects.filter(
             memberships__institution_id=contract.institution_id,
             memberships__role=Role.TTO_STAFF,
+            is_active=True,
         ).distinct()
     )
 

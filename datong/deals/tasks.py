@@ -14,25 +14,11 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from datong.accounts.models import User
-from datong.core.roles import Role
 from datong.notifications.services import notify
 
 from .models import Contract, PaymentTerm, RoyaltyReport
 from .selectors import receivable
-from .services import MONEY_STATUSES
-
-
-def _recipients(contract: Contract) -> list:
-    if contract.manager_id and contract.manager.is_active:
-        return [contract.manager]
-    return list(
-        User.objects.filter(
-            memberships__institution_id=contract.institution_id,
-            memberships__role=Role.TTO_STAFF,
-            is_active=True,
-        ).distinct()
-    )
+from .services import MONEY_STATUSES, contract_contacts
 
 
 def remind_overdue(today=None) -> int:
@@ -53,7 +39,7 @@ def remind_overdue(today=None) -> int:
         if not overdue:
             continue
         with transaction.atomic():
-            users = _recipients(contract)
+            users = contract_contacts(contract)
             url = reverse("deal-detail", args=[contract.pk])
             for item in overdue:
                 row = item.report or item.term
