@@ -155,7 +155,9 @@ def _fits(entry: LedgerEntry, deal_type: str) -> bool:
 def _takings(result, takings, deal_type, *, exclude=None) -> list[tuple[LedgerEntry, Decimal]]:
     """Validate part-amounts of the result's entries (all remaining balances when None)."""
     entries = with_balance(
-        LedgerEntry.objects.select_for_update(of=("self",)).filter(result=result),
+        LedgerEntry.objects.select_for_update(of=("self",))
+        .filter(result=result)
+        .select_related("contract"),
         exclude_distribution=exclude,
     )
     balances = {entry.pk: entry for entry in entries}
@@ -525,7 +527,7 @@ def distribution_execute(
         raise ValidationError(
             {"paid_on": _("The rewards cannot be paid before the distribution's date.")}
         )
-    chosen = [(line.entry, line.amount) for line in distribution.lines.select_related("entry")]
+    chosen = [(line.entry, line.amount) for line in distribution.lines.select_related("entry__contract")]
     current = {r.inventor_id: r for r in distribution.rewards.all()}
     outcome = _compute(
         distribution,
