@@ -26,6 +26,11 @@ def _load() -> dict[str, list[dict[str, Any]]]:
     return {key: value for key, value in raw.items() if isinstance(value, list)}
 
 
+def all_rules() -> dict[str, list[dict[str, Any]]]:
+    """Every rule of every kind, as the data file lists them (for the page that shows them)."""
+    return _load()
+
+
 def _in_force(kind: str, on: dt.date, *, province: str | None = None) -> dict[str, Any] | None:
     entries = [
         entry

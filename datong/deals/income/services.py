@@ -527,7 +527,9 @@ def distribution_execute(
         raise ValidationError(
             {"paid_on": _("The rewards cannot be paid before the distribution's date.")}
         )
-    chosen = [(line.entry, line.amount) for line in distribution.lines.select_related("entry__contract")]
+    chosen = [
+        (line.entry, line.amount) for line in distribution.lines.select_related("entry__contract")
+    ]
     current = {r.inventor_id: r for r in distribution.rewards.all()}
     outcome = _compute(
         distribution,

@@ -438,7 +438,7 @@ def statutory_rules() -> list[dict]:
     today = timezone.localdate()
     english = (get_language() or "").startswith("en")
     out = []
-    for kind, entries in rules._load().items():
+    for kind, entries in rules.all_rules().items():
         current = rules.rule(kind, today)
         for entry in sorted(entries, key=lambda e: e["effective_from"], reverse=True):
             out.append(
